@@ -1,0 +1,109 @@
+# kata_add(<name>): everything one kata needs, from its folders alone.
+#
+#   katas/<name>/<name>.h          the learner's header (namespace kata)
+#   katas/<name>/tests/*.cc        the kata's test suite, written against under_test::
+#   solutions/<name>/<name>.h      the reference (namespace solution)
+#   solutions/<name>/mutants/*.mutant  deliberately wrong versions of the reference
+#
+# For each variant (plain, tsan, asan) the suite is built twice, against the learner's header and
+# against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
+# labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
+# labelled mutants, that passes only when the suite catches it. The untouched skeleton gets one test,
+# labelled skeleton, that checks every test fails fast with the not-implemented message.
+include(GoogleTest)
+
+add_custom_target(katas)        # the learner's test binaries
+add_custom_target(references)   # the references' test binaries
+add_custom_target(mutants)      # the mutants' test binaries
+
+set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
+
+# One test binary: the suite `sources` compiled against `header`, whose classes live in `ns`.
+function(_kata_test_binary target)
+  cmake_parse_arguments(ARG "" "KATA;VARIANT;HEADER;NS;WARNINGS" "SOURCES" ${ARGN})
+  add_executable(${target} ${ARG_SOURCES})
+  target_compile_definitions(${target} PRIVATE KATA_HEADER="${ARG_HEADER}" KATA_NS=${ARG_NS})
+  # The kata's folder first, so provided headers (clock.h, log_sink.h, ...) always come from it.
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/katas/${ARG_KATA}
+                                               ${PROJECT_SOURCE_DIR}/harness/include)
+  target_link_libraries(${target} PRIVATE kata_harness_${ARG_VARIANT} ${ARG_WARNINGS})
+endfunction()
+
+# Labels the tests gtest_discover_tests finds when ctest runs. (Its PROPERTIES option flattens list
+# values, so a list of labels cannot go through it.) Runs after the discovery script, which leaves the
+# names in <target>_TESTS; a binary that was not built is listed as <target>_NOT_BUILT and labelled too.
+function(_kata_label_discovered_tests target labels)
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake)
+  file(WRITE ${script}
+    "if(${target}_TESTS)\n"
+    "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+endfunction()
+
+function(kata_add name)
+  set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
+  set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
+  file(GLOB sources CONFIGURE_DEPENDS ${kata_dir}/tests/*.cc)
+  if(NOT sources)
+    message(FATAL_ERROR "kata ${name}: no tests in ${kata_dir}/tests")
+  endif()
+
+  # who: header, namespace, warnings policy (the learner's code is warned about, never -Werror'd)
+  set(kata_header ${kata_dir}/${name}.h)
+  set(kata_ns kata)
+  set(kata_warn kata_warnings)
+  set(reference_header ${solution_dir}/${name}.h)
+  set(reference_ns solution)
+  set(reference_warn kata_strict)
+
+  foreach(variant IN LISTS KATA_VARIANTS)
+    foreach(who kata reference)
+      set(target ${name}_${who}_${variant})
+      _kata_test_binary(${target} KATA ${name} VARIANT ${variant} HEADER ${${who}_header}
+                        NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
+      add_dependencies(${who}s ${target})
+      # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
+      # crashes or hangs at start-up cannot break the build.
+      gtest_discover_tests(${target}
+        TEST_PREFIX "${name}/${who}/${variant}/"
+        DISCOVERY_MODE PRE_TEST
+        DISCOVERY_TIMEOUT 30
+        PROPERTIES
+          TIMEOUT 120
+          ENVIRONMENT "${KATA_ENV_${variant}}")
+      _kata_label_discovered_tests(${target} "${who};${name};${variant}")
+    endforeach()
+  endforeach()
+
+  add_test(NAME ${name}/skeleton
+           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py
+                   $<TARGET_FILE:${name}_kata_plain>)
+  set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
+
+  file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)
+  foreach(mutant_file IN LISTS mutant_files)
+    get_filename_component(mutant ${mutant_file} NAME_WE)
+    file(STRINGS ${mutant_file} variant REGEX "^variant: *")
+    file(STRINGS ${mutant_file} filter REGEX "^caught-by: *")
+    string(REGEX REPLACE "^variant: *" "" variant "${variant}")
+    string(REGEX REPLACE "^caught-by: *" "" filter "${filter}")
+    if(NOT variant IN_LIST KATA_VARIANTS OR filter STREQUAL "")
+      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan' and 'caught-by: <gtest filter>'")
+    endif()
+    set(header ${CMAKE_CURRENT_BINARY_DIR}/mutants/${name}/${mutant}.h)
+    add_custom_command(OUTPUT ${header}
+      COMMAND kata_mutate ${reference_header} ${mutant_file} ${header}
+      DEPENDS kata_mutate ${reference_header} ${mutant_file}
+      COMMENT "Mutant ${name}/${mutant}")
+    set(target ${name}_mutant_${mutant})
+    _kata_test_binary(${target} KATA ${name} VARIANT ${variant} HEADER ${header} NS solution
+                      WARNINGS kata_warnings SOURCES ${sources} ${header})
+    add_dependencies(mutants ${target})
+    add_test(NAME ${name}/mutant/${mutant}
+             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
+                     --filter "${filter}" $<TARGET_FILE:${target}>)
+    set_tests_properties(${name}/mutant/${mutant} PROPERTIES
+      LABELS "mutants;${name};${variant}" TIMEOUT 300)
+  endforeach()
+endfunction()

@@ -1,0 +1,34 @@
+# The three builds of every test suite. Each is an INTERFACE target carrying its flags, so one test
+# source becomes three executables in one build tree.
+#   plain: optimised, with assertions (and libstdc++'s container checks) on
+#   tsan:  ThreadSanitizer
+#   asan:  AddressSanitizer + UndefinedBehaviorSanitizer
+set(KATA_VARIANTS plain tsan asan)
+
+add_library(kata_variant_plain INTERFACE)
+target_compile_options(kata_variant_plain INTERFACE -O2 -g)
+target_compile_definitions(kata_variant_plain INTERFACE _GLIBCXX_ASSERTIONS)
+
+add_library(kata_variant_tsan INTERFACE)
+target_compile_options(kata_variant_tsan INTERFACE -O1 -g -fsanitize=thread)
+target_link_options(kata_variant_tsan INTERFACE -fsanitize=thread)
+
+add_library(kata_variant_asan INTERFACE)
+target_compile_options(kata_variant_asan INTERFACE
+  -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
+target_link_options(kata_variant_asan INTERFACE -fsanitize=address,undefined)
+
+# Warnings for everything we build; -Werror only where the code is ours (not the learner's header).
+add_library(kata_warnings INTERFACE)
+target_compile_options(kata_warnings INTERFACE -Wall -Wextra)
+add_library(kata_strict INTERFACE)
+target_link_libraries(kata_strict INTERFACE kata_warnings)
+if(KATA_WERROR)
+  target_compile_options(kata_strict INTERFACE -Werror)
+endif()
+
+# Sanitizer options every test process gets. They are also compiled into the test binaries
+# (harness/src/sanitizer_defaults.cc), so a grader that strips the environment changes nothing.
+set(KATA_ENV_plain "KATA_VARIANT=plain")
+set(KATA_ENV_tsan "TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4")
+set(KATA_ENV_asan "ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=67")

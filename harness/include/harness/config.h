@@ -1,0 +1,36 @@
+// Knobs every kata test reads: the seed, how hard to stress, how long to wait before calling a hang.
+// Environment: KATA_SEED=<n> replays a run; KATA_STRESS=<factor> scales iterations (default 1);
+// KATA_PERTURB=0 turns schedule perturbation off; KATA_OP_LIMIT_MS overrides the watchdog limit.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace harness {
+
+// The seed of the running test: KATA_SEED if set, else drawn at random when the test starts.
+// Printed whenever the test fails.
+std::uint64_t seed();
+
+// `iterations` scaled by KATA_STRESS and by the build variant (sanitizers run about 10x slower, so
+// they do fewer iterations of the same schedule mix). Never less than 1.
+int scaled(int iterations);
+
+// How long one watched operation may block before the watchdog fails the test (default 5 s, 10 s
+// under a sanitizer). A correct implementation needs microseconds; the margin absorbs a noisy machine.
+std::chrono::milliseconds op_limit();
+
+// How long one whole test may run before the watchdog fails it.
+std::chrono::milliseconds test_limit();
+
+// "plain", "tsan" or "asan": the variant this binary was built as.
+const char* variant();
+
+bool perturbation_enabled();
+
+namespace detail {
+// Called by the test main when each test starts: picks the seed.
+void start_test();
+}  // namespace detail
+
+}  // namespace harness

@@ -1,0 +1,60 @@
+// Turns a hang into a test failure that says what hung. Every test runs under a watchdog (armed by the
+// test main); an operation that may block is wrapped in watched(), so that if it does not return the
+// report names it, the thread that made it, the test's own view of the state, and the seed:
+//
+//   WATCHDOG: Liveness.L3_CloseWakesEveryConsumer: pop() by consumer 2 blocked 5.0 s
+//     (close() should wake every waiting consumer: was it notify_one?); state: 0 items in the queue
+//
+// then ends the test process (a thread blocked inside learner code cannot be cancelled), with exit
+// code 3. Marking an operation costs two atomic stores to a per-thread slot: no lock that would
+// serialise the threads and hide the very races the tests look for.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+
+namespace harness {
+
+inline constexpr int kWatchdogExitCode = 3;
+
+// Marks the calling thread as inside `what` until destroyed. `what` and `hint` must be literals.
+class WatchScope {
+ public:
+  WatchScope(const char* what, const char* hint);
+  ~WatchScope();
+  WatchScope(const WatchScope&) = delete;
+  WatchScope& operator=(const WatchScope&) = delete;
+
+ private:
+  int slot_;
+  long long previous_since_;
+  const char* previous_what_;
+  const char* previous_hint_;
+};
+
+// Runs op() marked as `what`; returns what op() returns.
+template <class F>
+decltype(auto) watched(const char* what, const char* hint, F&& op) {
+  WatchScope scope(what, hint);
+  return std::forward<F>(op)();
+}
+
+// Names the calling thread in reports, e.g. ("consumer", 2). `role` must be a literal.
+void name_this_thread(const char* role, int index);
+
+// Sets the text the watchdog adds to a report, e.g. "3 items in the queue". It must read only the
+// test's own bookkeeping (atomics), never the class under test, which may be what hangs.
+void describe_state(std::function<std::string()> describe);
+
+// Ends the process with a report naming the running test and `why`, then a gtest-style FAILED line.
+// For a test that cannot go on because a thread it started is stuck. `kind` heads the report
+// ("WATCHDOG" for a hang the watchdog saw, "ABANDONED" otherwise).
+[[noreturn]] void abandon_test(const std::string& why, const char* kind = "ABANDONED");
+
+namespace detail {
+void arm_watchdog();
+void disarm_watchdog();
+}  // namespace detail
+
+}  // namespace harness

@@ -1,0 +1,77 @@
+#include "harness/config.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+namespace harness {
+namespace {
+
+#if defined(__SANITIZE_THREAD__)
+constexpr const char* kVariant = "tsan";
+#elif defined(__SANITIZE_ADDRESS__)
+constexpr const char* kVariant = "asan";
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr const char* kVariant = "tsan";
+#elif __has_feature(address_sanitizer)
+constexpr const char* kVariant = "asan";
+#else
+constexpr const char* kVariant = "plain";
+#endif
+#else
+constexpr const char* kVariant = "plain";
+#endif
+
+constexpr bool kSanitized = kVariant[0] != 'p';
+
+std::atomic<std::uint64_t> g_seed{0};
+
+double env_double(const char* name, double fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  char* end = nullptr;
+  double value = std::strtod(text, &end);
+  return end != text ? value : fallback;
+}
+
+}  // namespace
+
+std::uint64_t seed() { return g_seed.load(std::memory_order_relaxed); }
+
+int scaled(int iterations) {
+  double factor = env_double("KATA_STRESS", 1.0) * (kSanitized ? 0.2 : 1.0);
+  double n = iterations * factor;
+  return n < 1 ? 1 : static_cast<int>(n);
+}
+
+std::chrono::milliseconds op_limit() {
+  return std::chrono::milliseconds(
+      static_cast<long>(env_double("KATA_OP_LIMIT_MS", kSanitized ? 10000 : 5000)));
+}
+
+std::chrono::milliseconds test_limit() {
+  return std::chrono::milliseconds(
+      static_cast<long>(env_double("KATA_TEST_LIMIT_MS", kSanitized ? 50000 : 40000)));
+}
+
+const char* variant() { return kVariant; }
+
+bool perturbation_enabled() { return env_double("KATA_PERTURB", 1.0) != 0.0; }
+
+namespace detail {
+void start_test() {
+  const char* fixed = std::getenv("KATA_SEED");
+  std::uint64_t value = 0;
+  if (fixed != nullptr && *fixed != '\0') {
+    value = std::stoull(fixed);
+  } else {
+    std::random_device device;
+    value = (std::uint64_t{device()} << 32 | device()) % 1000000000000ULL;
+  }
+  g_seed.store(value, std::memory_order_relaxed);
+}
+}  // namespace detail
+
+}  // namespace harness

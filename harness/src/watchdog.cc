@@ -1,0 +1,204 @@
+#include "harness/watchdog.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "harness/config.h"
+
+namespace harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// One slot per thread that has marked an operation during the current test. Written only by its
+// owner thread; read by the watchdog thread.
+struct Slot {
+  std::atomic<long long> since_ns{0};  // 0: not inside a watched operation
+  std::atomic<const char*> what{nullptr};
+  std::atomic<const char*> hint{nullptr};
+  std::atomic<const char*> role{nullptr};
+  std::atomic<int> index{0};
+};
+
+constexpr int kSlots = 1024;
+std::array<Slot, kSlots> g_slots;
+std::atomic<int> g_slots_used{0};
+std::atomic<unsigned> g_generation{1};  // bumped per test so slots are handed out afresh
+
+struct ThreadSlot {
+  unsigned generation = 0;
+  int index = -1;
+  const char* role = "thread";
+  int role_index = 0;
+};
+thread_local ThreadSlot t_slot;
+
+int my_slot() {
+  unsigned generation = g_generation.load(std::memory_order_acquire);
+  if (t_slot.generation != generation) {
+    t_slot.generation = generation;
+    int index = g_slots_used.fetch_add(1, std::memory_order_relaxed);
+    t_slot.index = index < kSlots ? index : -1;
+    if (t_slot.index >= 0) {
+      Slot& slot = g_slots[t_slot.index];
+      slot.role.store(t_slot.role, std::memory_order_relaxed);
+      slot.index.store(t_slot.role_index, std::memory_order_relaxed);
+    }
+  }
+  return t_slot.index;
+}
+
+std::mutex g_state_mutex;
+std::function<std::string()> g_describe;  // guarded by g_state_mutex
+
+class Watchdog {
+ public:
+  void arm() {
+    std::lock_guard lock(mutex_);
+    stop_ = false;
+    started_ = Clock::now();
+    thread_ = std::thread([this] { run(); });
+  }
+  void disarm() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    const auto op_limit_ns = std::chrono::nanoseconds(op_limit()).count();
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stop_; })) {
+      long long now = now_ns();
+      int used = std::min(g_slots_used.load(std::memory_order_relaxed), kSlots);
+      for (int i = 0; i < used; ++i) {
+        long long since = g_slots[i].since_ns.load(std::memory_order_acquire);
+        if (since != 0 && now - since > op_limit_ns) report_hung_op(g_slots[i], now - since);
+      }
+      if (Clock::now() - started_ > test_limit()) {
+        abandon_test("the test ran longer than " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(test_limit())
+                                        .count()) +
+                     " s" + operations_in_progress(now),
+                     "WATCHDOG");
+      }
+    }
+  }
+
+  static std::string operations_in_progress(long long now) {
+    std::string text;
+    int used = std::min(g_slots_used.load(std::memory_order_relaxed), kSlots);
+    for (int i = 0; i < used; ++i) {
+      long long since = g_slots[i].since_ns.load(std::memory_order_acquire);
+      if (since == 0) continue;
+      char line[256];
+      std::snprintf(line, sizeof line, "\n  still inside %s: %s %d, for %.1f s",
+                    g_slots[i].what.load(), g_slots[i].role.load(), g_slots[i].index.load(),
+                    (now - since) / 1e9);
+      text += line;
+    }
+    return text.empty() ? text : "; operations in progress:" + text;
+  }
+
+  [[noreturn]] static void report_hung_op(const Slot& slot, long long blocked_ns) {
+    char head[512];
+    std::snprintf(head, sizeof head, "%s by %s %d blocked %.1f s", slot.what.load(),
+                  slot.role.load(), slot.index.load(), blocked_ns / 1e9);
+    std::string why = head;
+    if (const char* hint = slot.hint.load(); hint != nullptr && *hint != '\0') {
+      why += std::string(" (") + hint + ")";
+    }
+    abandon_test(why, "WATCHDOG");
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  Clock::time_point started_;
+  std::thread thread_;
+};
+
+Watchdog g_watchdog;
+
+}  // namespace
+
+WatchScope::WatchScope(const char* what, const char* hint) : slot_(my_slot()) {
+  if (slot_ < 0) return;
+  Slot& slot = g_slots[slot_];
+  previous_since_ = slot.since_ns.load(std::memory_order_relaxed);
+  previous_what_ = slot.what.load(std::memory_order_relaxed);
+  previous_hint_ = slot.hint.load(std::memory_order_relaxed);
+  slot.what.store(what, std::memory_order_relaxed);
+  slot.hint.store(hint, std::memory_order_relaxed);
+  slot.since_ns.store(now_ns(), std::memory_order_release);
+}
+
+WatchScope::~WatchScope() {
+  if (slot_ < 0) return;
+  Slot& slot = g_slots[slot_];
+  // Back to the enclosing operation, if any, which is timed from its own start again.
+  slot.what.store(previous_what_, std::memory_order_relaxed);
+  slot.hint.store(previous_hint_, std::memory_order_relaxed);
+  slot.since_ns.store(previous_since_, std::memory_order_release);
+}
+
+void name_this_thread(const char* role, int index) {
+  t_slot.role = role;
+  t_slot.role_index = index;
+  t_slot.generation = 0;  // take a fresh slot carrying the name
+}
+
+void describe_state(std::function<std::string()> describe) {
+  std::lock_guard lock(g_state_mutex);
+  g_describe = std::move(describe);
+}
+
+void abandon_test(const std::string& why, const char* kind) {
+  std::string test = "(no test)";
+  if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info()) {
+    test = std::string(info->test_suite_name()) + "." + info->name();
+  }
+  std::string state;
+  {
+    std::unique_lock lock(g_state_mutex, std::try_to_lock);
+    if (lock.owns_lock() && g_describe) state = "; state: " + g_describe();
+  }
+  std::fflush(stdout);
+  std::fprintf(stderr, "\n%s: %s: %s%s\n  seed %llu (replay: KATA_SEED=%llu), variant %s\n", kind,
+               test.c_str(), why.c_str(), state.c_str(), static_cast<unsigned long long>(seed()),
+               static_cast<unsigned long long>(seed()), variant());
+  std::fflush(stderr);
+  std::fprintf(stdout, "[  FAILED  ] %s (%s)\n", test.c_str(), kind);
+  std::fflush(stdout);
+  std::_Exit(kWatchdogExitCode);
+}
+
+namespace detail {
+void arm_watchdog() {
+  g_slots_used.store(0, std::memory_order_relaxed);
+  for (auto& slot : g_slots) slot.since_ns.store(0, std::memory_order_relaxed);
+  g_generation.fetch_add(1, std::memory_order_release);
+  describe_state(nullptr);
+  g_watchdog.arm();
+}
+void disarm_watchdog() { g_watchdog.disarm(); }
+}  // namespace detail
+
+}  // namespace harness

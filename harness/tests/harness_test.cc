@@ -1,0 +1,193 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "harness/background.h"
+#include "harness/config.h"
+#include "harness/stress.h"
+#include "harness/watchdog.h"
+#include "kata/not_implemented.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// A thread parked on a condition variable that nobody signals until the test says so.
+struct Parking {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool open = false;
+  void wait() {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return open; });
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+TEST(Crew, ReleasesEveryWorkerAndRunsEachOnce) {
+  std::atomic<int> ran{0};
+  std::mutex mutex;
+  std::set<std::pair<std::string, int>> seen;
+  harness::Crew crew;
+  crew.add("a", 3, [&](harness::Worker& w) {
+    ran.fetch_add(1);
+    std::lock_guard lock(mutex);
+    seen.insert({w.role(), w.index()});
+  });
+  crew.add("b", 5, [&](harness::Worker& w) {
+    ran.fetch_add(1);
+    std::lock_guard lock(mutex);
+    seen.insert({w.role(), w.index()});
+  });
+  crew.run();
+  EXPECT_EQ(ran.load(), 8);
+  EXPECT_EQ(seen.size(), 8u);
+}
+
+TEST(Crew, StartGateReleasesAllTogether) {
+  // Every worker waits at a barrier after the gate: possible only if all of them are running.
+  constexpr int kThreads = 6;
+  std::atomic<int> arrived{0};
+  harness::Crew crew;
+  crew.add("w", kThreads, [&](harness::Worker&) {
+    arrived.fetch_add(1);
+    while (arrived.load() < kThreads) std::this_thread::yield();
+  });
+  crew.run();
+  EXPECT_EQ(arrived.load(), kThreads);
+}
+
+TEST(Crew, WorkerExceptionBecomesWorkerFailedNamingTheWorker) {
+  harness::Crew crew;
+  crew.add("consumer", 2, [](harness::Worker& w) {
+    if (w.index() == 1) throw kata::NotImplemented("BoundedQueue::pop");
+  });
+  try {
+    crew.run();
+    FAIL() << "run() should have thrown";
+  } catch (const harness::WorkerFailed& e) {
+    EXPECT_NE(std::string(e.what()).find("consumer 1: BoundedQueue::pop is not implemented"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(CrewDeathTest, FailedWorkerWithOthersStuckEndsTheProcessWithAMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Parking never;
+        harness::Crew crew;
+        crew.add("producer", 1, [&](harness::Worker&) { never.wait(); });
+        crew.add("consumer", 1, [](harness::Worker&) { throw std::runtime_error("boom"); });
+        crew.run();
+      },
+      testing::ExitedWithCode(harness::kWatchdogExitCode),
+      "consumer 0: boom.*1 other thread\\(s\\) were still blocked");
+}
+
+TEST(WatchdogDeathTest, NamesTheHungOperationTheThreadTheHintAndTheState) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("KATA_OP_LIMIT_MS", "200", 1);
+        harness::detail::disarm_watchdog();
+        harness::detail::arm_watchdog();  // re-armed so it reads the shorter limit
+        harness::describe_state([] { return std::string("3 items in the queue"); });
+        harness::name_this_thread("consumer", 2);
+        Parking never;
+        harness::watched("pop()", "lost wakeup?", [&] { never.wait(); });
+      },
+      testing::ExitedWithCode(harness::kWatchdogExitCode),
+      "WATCHDOG: .*pop\\(\\) by consumer 2 blocked 0\\.[2-9] s \\(lost wakeup\\?\\); state: 3 "
+      "items in the queue.*KATA_SEED=");
+}
+
+TEST(Watchdog, QuickOperationsAreNotReported) {
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(harness::watched("quick()", "", [&] { return i; }), i);
+  }
+}
+
+TEST(BackgroundOp, SeesABlockedOperationAsleepAndNotReturned) {
+  Parking parking;
+  harness::BackgroundOp op("wait()", "", [&] { parking.wait(); });
+  EXPECT_FALSE(op.settle());
+  EXPECT_FALSE(op.returned());
+  parking.release();
+  op.join();
+  EXPECT_TRUE(op.returned());
+}
+
+TEST(BackgroundOp, SeesAQuickOperationReturn) {
+  harness::BackgroundOp op("nothing()", "", [] {});
+  EXPECT_TRUE(op.settle());
+}
+
+TEST(BackgroundOp, ASpinningOperationIsNotMistakenForAReturnedOne) {
+  std::atomic<bool> stop{false};
+  harness::BackgroundOp op("spin()", "", [&] {
+    while (!stop.load()) {
+    }
+  });
+  EXPECT_FALSE(op.settle(50ms));
+  stop.store(true);
+  op.join();
+}
+
+TEST(BackgroundOp, RethrowsWhatTheOperationThrew) {
+  harness::BackgroundOp op("push()", "", [] { throw kata::NotImplemented("BoundedQueue::push"); });
+  EXPECT_THROW(op.settle(), harness::WorkerFailed);
+  EXPECT_THROW(op.join(), harness::WorkerFailed);
+}
+
+TEST(Config, SeedIsReplayedFromTheEnvironment) {
+  setenv("KATA_SEED", "12345", 1);
+  harness::detail::start_test();
+  EXPECT_EQ(harness::seed(), 12345u);
+  unsetenv("KATA_SEED");
+  harness::detail::start_test();
+  EXPECT_NE(harness::seed(), 12345u);
+}
+
+TEST(Config, WorkersGetReproducibleDistinctStreams) {
+  setenv("KATA_SEED", "7", 1);
+  harness::detail::start_test();
+  std::uint64_t a = harness::Worker("p", 0, harness::worker_seed("p", 0)).rng()();
+  std::uint64_t a_again = harness::Worker("p", 0, harness::worker_seed("p", 0)).rng()();
+  std::uint64_t b = harness::Worker("p", 1, harness::worker_seed("p", 1)).rng()();
+  std::uint64_t c = harness::Worker("c", 0, harness::worker_seed("c", 0)).rng()();
+  unsetenv("KATA_SEED");
+  EXPECT_EQ(a, a_again);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Config, StressScalesWithTheEnvironmentAndNeverReachesZero) {
+  int base = harness::scaled(1000);
+  setenv("KATA_STRESS", "2", 1);
+  EXPECT_EQ(harness::scaled(1000), 2 * base);
+  setenv("KATA_STRESS", "0", 1);
+  EXPECT_EQ(harness::scaled(1000), 1);
+  unsetenv("KATA_STRESS");
+}
+
+TEST(NotImplemented, NamesTheMethod) {
+  kata::NotImplemented e("RWLock::lock_shared");
+  EXPECT_STREQ(e.what(),
+               "RWLock::lock_shared is not implemented yet (replace the TODO in the kata header)");
+}
+
+}  // namespace

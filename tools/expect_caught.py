@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""expect_caught.py --filter PATTERN BINARY
+
+Runs a mutant's test binary (the kata's suite built against a deliberately wrong implementation)
+and succeeds only if the suite catches it: the run fails, with a test failure, a watchdog report, a
+sanitizer report or an assertion, in the tests the mutant names. A suite that passes on the
+mutant, or a binary that fails for some other reason (it does not start), makes this test fail.
+"""
+import argparse
+import sys
+
+import gtest_run
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--filter", required=True, help="the gtest filter the mutant names")
+    parser.add_argument("--timeout", type=float, default=240)
+    parser.add_argument("binary")
+    args = parser.parse_args()
+
+    code, output, seconds = gtest_run.run(
+        args.binary, [f"--gtest_filter={args.filter}", "--gtest_fail_fast"], args.timeout)
+    caught = gtest_run.how_it_failed(output)
+    tests = ", ".join(gtest_run.failed_tests(output)) or "(none named)"
+    if code == 0:
+        print(output[-3000:])
+        print(f"MUTANT SURVIVED: the tests matching {args.filter} all passed ({seconds:.1f} s)")
+        return 1
+    if code is None:
+        print(output[-3000:])
+        print(f"MUTANT NOT CAUGHT IN TIME: the run passed its {args.timeout:.0f} s limit")
+        return 1
+    if caught is None:
+        print(output[-3000:])
+        print(f"SUITE BROKE: exit code {code}, but no test failure, watchdog or sanitizer report")
+        return 1
+    kind, detail = caught
+    print(output[-2000:])
+    print(f"CAUGHT by {kind} in {seconds:.1f} s: {detail}\n  failed: {tests}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

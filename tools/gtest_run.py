@@ -1,0 +1,62 @@
+"""Running a kata test binary and reading what it said: shared by the project's checking tools."""
+import re
+import subprocess
+import time
+
+# What a failed run prints, by cause; the first that matches names how the failure was seen.
+FAILURE_MARKERS = [
+    ("watchdog", re.compile(r"^WATCHDOG: (.*)$", re.M)),
+    ("stuck", re.compile(r"^ABANDONED: (.*)$", re.M)),
+    ("tsan", re.compile(r"WARNING: ThreadSanitizer: (.*)")),
+    ("asan", re.compile(r"ERROR: AddressSanitizer: (.*)")),
+    ("ubsan", re.compile(r"runtime error: (.*)")),
+    ("assertion", re.compile(r"(Assertion .* failed.*)")),
+    ("test", re.compile(r"^(.*:\d+: Failure)$", re.M)),
+    ("exception", re.compile(r"(C\+\+ exception with description .*)")),
+]
+FAILED_TEST = re.compile(r"^\[  FAILED  \] ([\w/.]+)(?:, where|\s*\(|$)", re.M)
+
+
+def list_tests(binary):
+    """The full names of the tests in a gtest binary, in its order."""
+    out = subprocess.run([binary, "--gtest_list_tests"], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    names, suite = [], None
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            suite = line.split("#")[0].strip()
+        else:
+            names.append(suite + line.split("#")[0].strip())
+    return names
+
+
+def run(binary, args, timeout):
+    """Runs the binary; returns (exit code or None on timeout, output, seconds)."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout)
+        code = proc.returncode
+        out = proc.stdout
+    except subprocess.TimeoutExpired as e:
+        code, out = None, e.stdout or b""
+    return code, out.decode("utf-8", "replace"), time.monotonic() - start
+
+
+def how_it_failed(output):
+    """(kind, detail) of the earliest failure marker in the output, or None."""
+    found = []
+    for kind, pattern in FAILURE_MARKERS:
+        match = pattern.search(output)
+        if match:
+            found.append((match.start(), kind, match.group(1).strip()))
+    if not found:
+        return None
+    _, kind, detail = min(found)
+    return kind, detail
+
+
+def failed_tests(output):
+    return sorted(set(FAILED_TEST.findall(output)))
