@@ -58,5 +58,12 @@ def how_it_failed(output):
     return kind, detail
 
 
+RUN = re.compile(r"^\[ RUN      \] (\S+)$", re.M)
+OK = re.compile(r"^\[       OK \] (\S+)", re.M)
+
+
 def failed_tests(output):
-    return sorted(set(FAILED_TEST.findall(output)))
+    """Tests reported FAILED, and any started that never finished (a sanitizer or crash ended them)."""
+    failed = set(FAILED_TEST.findall(output))
+    unfinished = set(RUN.findall(output)) - set(OK.findall(output))
+    return sorted(failed | unfinished)

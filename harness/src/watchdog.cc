@@ -140,23 +140,19 @@ Watchdog g_watchdog;
 }  // namespace
 
 WatchScope::WatchScope(const char* what, const char* hint) : slot_(my_slot()) {
-  if (slot_ < 0) return;
+  // The outermost watch names the operation: it is the test's own, more specific description.
+  if (slot_ < 0 || g_slots[slot_].since_ns.load(std::memory_order_relaxed) != 0) {
+    slot_ = -1;
+    return;
+  }
   Slot& slot = g_slots[slot_];
-  previous_since_ = slot.since_ns.load(std::memory_order_relaxed);
-  previous_what_ = slot.what.load(std::memory_order_relaxed);
-  previous_hint_ = slot.hint.load(std::memory_order_relaxed);
   slot.what.store(what, std::memory_order_relaxed);
   slot.hint.store(hint, std::memory_order_relaxed);
   slot.since_ns.store(now_ns(), std::memory_order_release);
 }
 
 WatchScope::~WatchScope() {
-  if (slot_ < 0) return;
-  Slot& slot = g_slots[slot_];
-  // Back to the enclosing operation, if any, which is timed from its own start again.
-  slot.what.store(previous_what_, std::memory_order_relaxed);
-  slot.hint.store(previous_hint_, std::memory_order_relaxed);
-  slot.since_ns.store(previous_since_, std::memory_order_release);
+  if (slot_ >= 0) g_slots[slot_].since_ns.store(0, std::memory_order_release);
 }
 
 void name_this_thread(const char* role, int index) {

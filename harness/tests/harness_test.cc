@@ -191,3 +191,23 @@ TEST(NotImplemented, NamesTheMethod) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(WatchdogDeathTest, TheOutermostWatchNamesTheOperation) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("KATA_OP_LIMIT_MS", "200", 1);
+        harness::detail::disarm_watchdog();
+        harness::detail::arm_watchdog();
+        Parking never;
+        harness::watched("pop() after close()", "close() must wake it", [&] {
+          harness::watched("pop()", "generic hint", [&] { never.wait(); });
+        });
+      },
+      testing::ExitedWithCode(harness::kWatchdogExitCode),
+      "WATCHDOG: .*pop\\(\\) after close\\(\\) by .* \\(close\\(\\) must wake it\\)");
+}
+
+}  // namespace

@@ -19,6 +19,7 @@ namespace harness {
 inline constexpr int kWatchdogExitCode = 3;
 
 // Marks the calling thread as inside `what` until destroyed. `what` and `hint` must be literals.
+// Inside another WatchScope of the same thread it does nothing: the outer one names the operation.
 class WatchScope {
  public:
   WatchScope(const char* what, const char* hint);
@@ -28,9 +29,6 @@ class WatchScope {
 
  private:
   int slot_;
-  long long previous_since_;
-  const char* previous_what_;
-  const char* previous_hint_;
 };
 
 // Runs op() marked as `what`; returns what op() returns.

@@ -13,8 +13,8 @@
 
 #include "harness/config.h"
 #include "harness/stress.h"
-#include "harness/under_test.h"
 #include "harness/watchdog.h"
+#include "watched_queue.h"
 
 namespace {
 
@@ -42,7 +42,7 @@ Item make_item(int producer, int seq) { return producer * kStride + seq; }
 int producer_of(Item item) { return static_cast<int>(item / kStride); }
 int seq_of(Item item) { return static_cast<int>(item % kStride); }
 
-using Queue = under_test::BoundedQueue<Item>;
+using Queue = WatchedQueue<Item>;
 
 class Concurrency : public testing::TestWithParam<Shape> {
  protected:

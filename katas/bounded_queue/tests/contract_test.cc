@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/under_test.h"
 #include "harness/watchdog.h"
+#include "watched_queue.h"
 
 namespace {
 
@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 using harness::watched;
 
 template <class T>
-using Queue = under_test::BoundedQueue<T>;
+using Queue = WatchedQueue<T>;
 
 // An item type with no default constructor: the queue must not need one.
 struct Ticket {

@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "harness/background.h"
-#include "harness/under_test.h"
 #include "harness/watchdog.h"
+#include "watched_queue.h"
 
 namespace {
 
 using harness::BackgroundOp;
-using Queue = under_test::BoundedQueue<int>;
+using Queue = WatchedQueue<int>;
 constexpr auto kForever = std::chrono::hours(1);
 
 // Starts `count` operations that must block, and waits until each is asleep inside the queue.
