@@ -34,10 +34,13 @@ endfunction()
 # names in <target>_TESTS; a binary that was not built is listed as <target>_NOT_BUILT and labelled too.
 function(_kata_label_discovered_tests target labels)
   set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake)
-  file(WRITE ${script}
-    "if(${target}_TESTS)\n"
-    "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
-    "endif()\n")
+  file(GENERATE OUTPUT ${script} CONTENT
+"if(EXISTS \"$<TARGET_FILE:${target}>\")
+  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")
+else()
+  set_tests_properties(${target}_NOT_BUILT PROPERTIES LABELS \"${labels}\")
+endif()
+")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
 endfunction()
 
@@ -69,6 +72,7 @@ function(kata_add name)
         TEST_PREFIX "${name}/${who}/${variant}/"
         DISCOVERY_MODE PRE_TEST
         DISCOVERY_TIMEOUT 30
+        NO_PRETTY_VALUES
         PROPERTIES
           TIMEOUT 120
           ENVIRONMENT "${KATA_ENV_${variant}}")

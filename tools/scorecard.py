@@ -88,7 +88,8 @@ def print_kata(kata, results, not_built):
             break
         reached = level
     passed_all = not failures and not not_built and results
-    print(f"\n{kata}: level {reached} of {max_level}" + ("  PASS" if passed_all else ""))
+    of = f" of {max_level}" if max_level else ""
+    print(f"\n{kata}: level {reached}{of}" + ("  PASS" if passed_all else ""))
     for variant in not_built:
         print(f"  {variant}: DID NOT COMPILE (see the build output above)")
     categories = sorted({m["category"] for m, _ in results})

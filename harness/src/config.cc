@@ -1,5 +1,6 @@
 #include "harness/config.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -48,12 +49,13 @@ int scaled(int iterations) {
 
 std::chrono::milliseconds op_limit() {
   return std::chrono::milliseconds(
-      static_cast<long>(env_double("KATA_OP_LIMIT_MS", kSanitized ? 10000 : 5000)));
+      static_cast<long>(env_double("KATA_OP_LIMIT_MS", kSanitized ? 4000 : 2000)));
 }
 
 std::chrono::milliseconds test_limit() {
-  return std::chrono::milliseconds(
-      static_cast<long>(env_double("KATA_TEST_LIMIT_MS", kSanitized ? 50000 : 40000)));
+  double stress = std::max(1.0, env_double("KATA_STRESS", 1.0));
+  return std::chrono::milliseconds(static_cast<long>(
+      env_double("KATA_TEST_LIMIT_MS", (kSanitized ? 60000 : 30000) * stress)));
 }
 
 const char* variant() { return kVariant; }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -25,8 +26,9 @@ long long now_ns() {
 
 // One slot per thread that has marked an operation during the current test. Written only by its
 // owner thread; read by the watchdog thread.
-struct Slot {
+struct alignas(64) Slot {  // a cache line each: threads never contend on their marks
   std::atomic<long long> since_ns{0};  // 0: not inside a watched operation
+  std::atomic<long long> last_done_ns{0};  // when this thread last finished a watched operation
   std::atomic<const char*> what{nullptr};
   std::atomic<const char*> hint{nullptr};
   std::atomic<const char*> role{nullptr};
@@ -85,12 +87,26 @@ class Watchdog {
   void run() {
     std::unique_lock lock(mutex_);
     const auto op_limit_ns = std::chrono::nanoseconds(op_limit()).count();
+    const long long test_start = now_ns();
     while (!wake_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stop_; })) {
+      // A hang is an operation blocked past the limit while no thread has finished any operation
+      // for as long: a thread that merely waits its turn while others make progress is not hung
+      // (fairness is not part of every contract), and a loaded machine still makes some progress.
       long long now = now_ns();
+      long long last_progress = test_start;
+      const Slot* oldest = nullptr;
+      long long oldest_since = 0;
       int used = std::min(g_slots_used.load(std::memory_order_relaxed), kSlots);
       for (int i = 0; i < used; ++i) {
+        last_progress = std::max(last_progress, g_slots[i].last_done_ns.load(std::memory_order_relaxed));
         long long since = g_slots[i].since_ns.load(std::memory_order_acquire);
-        if (since != 0 && now - since > op_limit_ns) report_hung_op(g_slots[i], now - since);
+        if (since != 0 && (oldest == nullptr || since < oldest_since)) {
+          oldest = &g_slots[i];
+          oldest_since = since;
+        }
+      }
+      if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {
+        report_hung_op(*oldest, now - oldest_since, now);
       }
       if (Clock::now() - started_ > test_limit()) {
         abandon_test("the test ran longer than " +
@@ -102,30 +118,33 @@ class Watchdog {
     }
   }
 
-  static std::string operations_in_progress(long long now) {
+  // The operations in progress, but `except`, at most 8 of them.
+  static std::string operations_in_progress(long long now, const Slot* except = nullptr) {
     std::string text;
     int used = std::min(g_slots_used.load(std::memory_order_relaxed), kSlots);
-    for (int i = 0; i < used; ++i) {
+    int listed = 0;
+    for (int i = 0; i < used && listed < 8; ++i) {
       long long since = g_slots[i].since_ns.load(std::memory_order_acquire);
-      if (since == 0) continue;
+      if (since == 0 || &g_slots[i] == except) continue;
+      ++listed;
       char line[256];
       std::snprintf(line, sizeof line, "\n  still inside %s: %s %d, for %.1f s",
                     g_slots[i].what.load(), g_slots[i].role.load(), g_slots[i].index.load(),
                     (now - since) / 1e9);
       text += line;
     }
-    return text.empty() ? text : "; operations in progress:" + text;
+    return text.empty() ? text : "\n  other operations in progress:" + text;
   }
 
-  [[noreturn]] static void report_hung_op(const Slot& slot, long long blocked_ns) {
+  [[noreturn]] static void report_hung_op(const Slot& slot, long long blocked_ns, long long now) {
     char head[512];
-    std::snprintf(head, sizeof head, "%s by %s %d blocked %.1f s", slot.what.load(),
-                  slot.role.load(), slot.index.load(), blocked_ns / 1e9);
+    std::snprintf(head, sizeof head, "%s by %s %d blocked %.1f s, with no progress anywhere",
+                  slot.what.load(), slot.role.load(), slot.index.load(), blocked_ns / 1e9);
     std::string why = head;
     if (const char* hint = slot.hint.load(); hint != nullptr && *hint != '\0') {
       why += std::string(" (") + hint + ")";
     }
-    abandon_test(why, "WATCHDOG");
+    abandon_test(why + operations_in_progress(now, &slot), "WATCHDOG");
   }
 
   std::mutex mutex_;
@@ -152,7 +171,9 @@ WatchScope::WatchScope(const char* what, const char* hint) : slot_(my_slot()) {
 }
 
 WatchScope::~WatchScope() {
-  if (slot_ >= 0) g_slots[slot_].since_ns.store(0, std::memory_order_release);
+  if (slot_ < 0) return;
+  g_slots[slot_].last_done_ns.store(now_ns(), std::memory_order_relaxed);
+  g_slots[slot_].since_ns.store(0, std::memory_order_release);
 }
 
 void name_this_thread(const char* role, int index) {
@@ -189,7 +210,10 @@ void abandon_test(const std::string& why, const char* kind) {
 namespace detail {
 void arm_watchdog() {
   g_slots_used.store(0, std::memory_order_relaxed);
-  for (auto& slot : g_slots) slot.since_ns.store(0, std::memory_order_relaxed);
+  for (auto& slot : g_slots) {
+    slot.since_ns.store(0, std::memory_order_relaxed);
+    slot.last_done_ns.store(0, std::memory_order_relaxed);
+  }
   g_generation.fetch_add(1, std::memory_order_release);
   describe_state(nullptr);
   g_watchdog.arm();

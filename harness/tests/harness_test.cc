@@ -111,7 +111,7 @@ TEST(WatchdogDeathTest, NamesTheHungOperationTheThreadTheHintAndTheState) {
         harness::watched("pop()", "lost wakeup?", [&] { never.wait(); });
       },
       testing::ExitedWithCode(harness::kWatchdogExitCode),
-      "WATCHDOG: .*pop\\(\\) by consumer 2 blocked 0\\.[2-9] s \\(lost wakeup\\?\\); state: 3 "
+      "WATCHDOG: .*pop\\(\\) by consumer 2 blocked 0\\.[2-9] s, with no progress anywhere \\(lost wakeup\\?\\); state: 3 "
       "items in the queue.*KATA_SEED=");
 }
 
@@ -208,6 +208,31 @@ TEST(WatchdogDeathTest, TheOutermostWatchNamesTheOperation) {
       },
       testing::ExitedWithCode(harness::kWatchdogExitCode),
       "WATCHDOG: .*pop\\(\\) after close\\(\\) by .* \\(close\\(\\) must wake it\\)");
+}
+
+}  // namespace
+
+namespace {
+
+// A thread that waits its turn while others make progress is not hung: only a stall is reported.
+TEST(Watchdog, ABlockedOperationIsNotReportedWhileOthersMakeProgress) {
+  setenv("KATA_OP_LIMIT_MS", "200", 1);
+  harness::detail::disarm_watchdog();
+  harness::detail::arm_watchdog();
+  unsetenv("KATA_OP_LIMIT_MS");
+  Parking parking;
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    harness::name_this_thread("waiter", 0);
+    harness::watched("wait()", "", [&] { parking.wait(); });
+    done.store(true);
+  });
+  for (int i = 0; i < 60; ++i) {  // 600 ms of progress by this thread, three times the limit
+    harness::watched("tick()", "", [] { std::this_thread::sleep_for(10ms); });
+  }
+  parking.release();
+  waiter.join();
+  EXPECT_TRUE(done.load());
 }
 
 }  // namespace

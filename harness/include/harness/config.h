@@ -16,11 +16,13 @@ std::uint64_t seed();
 // they do fewer iterations of the same schedule mix). Never less than 1.
 int scaled(int iterations);
 
-// How long one watched operation may block before the watchdog fails the test (default 5 s, 10 s
-// under a sanitizer). A correct implementation needs microseconds; the margin absorbs a noisy machine.
+// How long a watched operation may stay blocked while no thread of the test finishes any operation,
+// before the watchdog calls it a hang (default 2 s, 4 s under a sanitizer). A correct implementation
+// makes progress every few microseconds; the margin absorbs a loaded machine.
 std::chrono::milliseconds op_limit();
 
-// How long one whole test may run before the watchdog fails it.
+// How long one whole test may run before the watchdog fails it (30 s, 60 s under a sanitizer,
+// times KATA_STRESS when above 1).
 std::chrono::milliseconds test_limit();
 
 // "plain", "tsan" or "asan": the variant this binary was built as.
