@@ -1,0 +1,162 @@
+// bounded_queue: items moved from producers to consumers through one queue, at 1 to 4 producer/
+// consumer pairs (2 to 8 threads: the machine may have 2 cores, and oversubscription is part of the
+// picture) and at a small and a large capacity. Reports items/s and the push-to-pop latency (p50,
+// p99) of every 16th item. Same body for every implementation; rows named BM_Transfer<impl>/pairs/cap.
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "baselines/bounded_queue_naive.h"
+#include "support/bench.h"
+
+#ifdef KATA_HAVE_TBB
+#include <tbb/concurrent_queue.h>
+#endif
+#ifdef KATA_HAVE_MOODYCAMEL
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#endif
+#ifdef KATA_HAVE_BOOST
+#include <boost/lockfree/queue.hpp>
+#endif
+
+namespace {
+
+using Item = std::int64_t;  // the push time, in steady-clock nanoseconds
+constexpr int kItemsPerIteration = 4000;
+
+// Adapters: one blocking push(Item) / pop() -> Item interface over each implementation.
+template <template <class> class Queue>
+struct KataAdapter {
+  explicit KataAdapter(std::size_t capacity) : queue(capacity) {}
+  void push(Item item) { queue.push(std::move(item)); }
+  Item pop() { return *queue.pop(); }
+  Queue<Item> queue;
+};
+using learner = KataAdapter<KATA_LEARNER_NS::BoundedQueue>;
+using reference = KataAdapter<solution::BoundedQueue>;
+
+struct naive {
+  explicit naive(std::size_t capacity) : queue(capacity) {}
+  void push(Item item) { queue.push(item); }
+  Item pop() { return queue.pop(); }
+  baseline::NaiveBoundedQueue<Item> queue;
+};
+
+#ifdef KATA_HAVE_TBB
+struct tbb_bounded {
+  explicit tbb_bounded(std::size_t capacity) { queue.set_capacity(static_cast<std::ptrdiff_t>(capacity)); }
+  void push(Item item) { queue.push(item); }
+  Item pop() {
+    Item item;
+    queue.pop(item);
+    return item;
+  }
+  tbb::concurrent_bounded_queue<Item> queue;
+};
+#endif
+
+#ifdef KATA_HAVE_MOODYCAMEL
+// Unbounded: moodycamel has no blocking-when-full mode; the capacity is ignored.
+struct moodycamel_unbounded {
+  explicit moodycamel_unbounded(std::size_t) {}
+  void push(Item item) { queue.enqueue(item); }
+  Item pop() {
+    Item item;
+    queue.wait_dequeue(item);
+    return item;
+  }
+  moodycamel::BlockingConcurrentQueue<Item> queue;
+};
+#endif
+
+#ifdef KATA_HAVE_BOOST
+// Lock-free and non-blocking: a full or empty queue is waited out by yielding.
+struct boost_lockfree {
+  explicit boost_lockfree(std::size_t capacity) : queue(capacity) {}
+  void push(Item item) {
+    while (!queue.bounded_push(item)) std::this_thread::yield();
+  }
+  Item pop() {
+    Item item;
+    while (!queue.pop(item)) std::this_thread::yield();
+    return item;
+  }
+  boost::lockfree::queue<Item> queue;
+};
+#endif
+
+template <class Queue>
+void BM_Transfer(benchmark::State& state) {
+  const int pairs = static_cast<int>(state.range(0));
+  const auto capacity = static_cast<std::size_t>(state.range(1));
+  const int per_producer = kItemsPerIteration / pairs;
+  bench::Latencies latencies;
+  for (auto _ : state) {
+    bool ok = bench::guarded(state, [&] {
+      Queue queue(capacity);
+      std::vector<std::vector<std::int64_t>> samples(pairs);
+      std::vector<std::thread> threads;
+      for (int p = 0; p < pairs; ++p) {
+        threads.emplace_back([&] {
+          for (int i = 0; i < per_producer; ++i) queue.push(bench::now_ns());
+        });
+        threads.emplace_back([&, p] {
+          for (int i = 0; i < per_producer; ++i) {
+            Item pushed_at = queue.pop();
+            if (i % 16 == 0) samples[p].push_back(bench::now_ns() - pushed_at);
+          }
+        });
+      }
+      for (auto& thread : threads) thread.join();
+      for (auto& s : samples) latencies.add(s);
+    });
+    if (!ok) return;
+  }
+  state.SetItemsProcessed(state.iterations() * per_producer * pairs);
+  latencies.report(state);
+}
+
+// One thread, push then pop: the uncontended cost of a round trip.
+template <class Queue>
+void BM_RoundTrip(benchmark::State& state) {
+  std::optional<Queue> queue;
+  if (!bench::guarded(state, [&] { queue.emplace(16); })) return;
+  for (auto _ : state) {
+    bool ok = bench::guarded(state, [&] {
+      for (int i = 0; i < 1000; ++i) {
+        queue->push(i);
+        benchmark::DoNotOptimize(queue->pop());
+      }
+    });
+    if (!ok) return;
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+
+void transfer_args(benchmark::internal::Benchmark* b) {
+  for (int pairs : {1, 2, 4}) {
+    for (int capacity : {4, 1024}) b->Args({pairs, capacity});
+  }
+  b->ArgNames({"pairs", "cap"})->UseRealTime()->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+}
+
+#define KATA_QUEUE_BENCHMARKS(impl)                                               \
+  BENCHMARK_TEMPLATE(BM_RoundTrip, impl)->Unit(benchmark::kMicrosecond);          \
+  BENCHMARK_TEMPLATE(BM_Transfer, impl)->Apply(transfer_args)
+
+KATA_QUEUE_BENCHMARKS(learner);
+KATA_QUEUE_BENCHMARKS(reference);
+KATA_QUEUE_BENCHMARKS(naive);
+#ifdef KATA_HAVE_TBB
+KATA_QUEUE_BENCHMARKS(tbb_bounded);
+#endif
+#ifdef KATA_HAVE_MOODYCAMEL
+KATA_QUEUE_BENCHMARKS(moodycamel_unbounded);
+#endif
+#ifdef KATA_HAVE_BOOST
+KATA_QUEUE_BENCHMARKS(boost_lockfree);
+#endif
+
+}  // namespace
+
+BENCHMARK_MAIN();

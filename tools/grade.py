@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""grade.py [options] [kata...]
+
+The grader behind `./kata grade`. For each kata (all of them when none is named):
+
+  1. checks the submitted header for tampering (test macros redefined, the reference included);
+  2. builds the learner's test binaries and benchmark, keeping going past a kata that does not
+     compile (its first compiler error is reported, file:line);
+  3. runs the kata's tests in every variant (plain, tsan, asan) and checks, from gtest's own
+     per-test reports, that every expected test really ran and passed: an exit code alone is never
+     trusted (a header that calls std::exit(0) would otherwise "pass");
+  4. if every test passed, runs the benchmark: learner and reference interleaved, 5 repetitions,
+     ratio of medians per workload;
+  5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md) and report.md.
+
+Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gtest_run  # noqa: E402
+import scoring  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS = ["plain", "tsan", "asan"]
+SCHEMA_VERSION = 1
+TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
+                       r"(?:/(?P<param>.*))?$")
+# gtest macros a submission must leave alone; a difference in their definitions is tampering.
+TEST_MACROS = re.compile(r"^#define ((?:EXPECT|ASSERT|GTEST|GMOCK)_\w*|TEST\w*|FAIL|SUCCEED|"
+                         r"ADD_FAILURE\w*|INSTANTIATE_\w+|TYPED_TEST\w*|SCOPED_TRACE)\b.*$", re.M)
+
+
+def progress(message):
+    bold, reset = ("\033[1m", "\033[0m") if sys.stderr.isatty() else ("", "")
+    print(f"{bold}==> {message}{reset}", file=sys.stderr, flush=True)
+
+
+def all_katas():
+    return sorted(p.name for p in (ROOT / "katas").iterdir()
+                  if (p / f"{p.name}.h").exists() and (p / "tests").is_dir())
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Tampering checks on the submitted header (static: nothing of the learner's code runs here)
+
+def compiler():
+    return os.environ.get("CXX") or shutil.which("c++") or "g++"
+
+
+def preprocess(kata, header, namespace, extra):
+    probe = "#include <gtest/gtest.h>\n#include \"harness/under_test.h\"\n"
+    cmd = [compiler(), "-std=c++20", "-x", "c++", "-", f"-I{ROOT / 'katas' / kata}",
+           f"-I{ROOT / 'harness' / 'include'}", f'-DKATA_HEADER="{header}"',
+           f"-DKATA_NS={namespace}"] + extra
+    return subprocess.run(cmd, input=probe, capture_output=True, text=True, timeout=120)
+
+
+def tamper_findings(kata):
+    findings = []
+    learner = ROOT / "katas" / kata / f"{kata}.h"
+    reference = ROOT / "solutions" / kata / f"{kata}.h"
+    mine = preprocess(kata, learner, "kata", ["-E", "-dM"])
+    theirs = preprocess(kata, reference, "solution", ["-E", "-dM"])
+    if mine.returncode == 0 and theirs.returncode == 0:
+        before = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(theirs.stdout))
+        after = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(mine.stdout))
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                what = "removes" if name not in after else "redefines"
+                findings.append(f"the header {what} the test macro {name}")
+    deps = preprocess(kata, learner, "kata", ["-M", "-MG"])
+    if deps.returncode == 0:
+        solutions = str(ROOT / "solutions")
+        for path in deps.stdout.replace("\\\n", " ").split()[1:]:
+            resolved = str((ROOT / "build" / path).resolve()) if not path.startswith("/") else path
+            if resolved.startswith(solutions) or "solutions/" in path:
+                findings.append(f"the header includes the reference solution ({path})")
+                break
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Build
+
+FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
+
+
+def build(build_dir, kata, jobs, who):
+    # A header that no longer compiles must show as not built, never as its last good binary.
+    bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
+    if who == "kata":
+        for variant in VARIANTS:
+            (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
+        (build_dir / bench).unlink(missing_ok=True)
+    targets = [f"{kata}_{who}_{v}" for v in VARIANTS] + [f"{kata}_reference_plain"]
+    if (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
+        targets.append(bench)
+    proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
+                           *targets, "--", "-k", "0"], capture_output=True, text=True)
+    error = None
+    if proc.returncode != 0:
+        match = FIRST_ERROR.search(proc.stdout + proc.stderr)
+        error = (f"{match['where']}: {match['what']}" if match
+                 else (proc.stdout + proc.stderr).strip().splitlines()[-1])
+        error = error.replace(str(ROOT) + "/", "")
+    built = {v: (build_dir / f"{kata}_{who}_{v}").exists() for v in VARIANTS}
+    return built, error
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Tests
+
+def expected_tests(build_dir, kata):
+    """The tests the suite defines, listed from the reference's binary (same sources)."""
+    binary = build_dir / f"{kata}_reference_plain"
+    if not binary.exists():
+        raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
+                         f"(run ./kata selftest)")
+    return gtest_run.list_tests(str(binary))
+
+
+def run_tests(build_dir, kata, jobs, setarch, who):
+    xml_dir = build_dir / "gtest-xml" / kata / who
+    shutil.rmtree(xml_dir, ignore_errors=True)
+    junit = build_dir / f"grade-{kata}.xml"
+    junit.unlink(missing_ok=True)
+    subprocess.run(setarch + ["ctest", "-L", f"^{who}$", "-L", f"^{kata}$", "-j", str(jobs),
+                              "--output-junit", junit.name],
+                   cwd=build_dir, capture_output=True, text=True)
+    results = {}
+    if junit.exists():
+        for case in ET.parse(junit).getroot().iter("testcase"):
+            results[case.get("name")] = case
+    return results, xml_dir
+
+
+def gtest_verdict(xml_dir, variant, test):
+    """What gtest itself reported for one test: 'passed', 'failed', or None (no report)."""
+    path = xml_dir / variant / f"{test}.xml"
+    if not path.exists():
+        return None
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return None
+    suite, _, name = test.partition(".")
+    for case in root.iter("testcase"):
+        if f"{case.get('classname')}.{case.get('name')}" == test:
+            if case.get("status") != "run" or case.get("result") not in (None, "completed"):
+                return None
+            return "failed" if case.find("failure") is not None else "passed"
+    return None
+
+
+SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): "
+                       r"([\w-]+(?: [\w-]+)*)")
+UBSAN = re.compile(r"runtime error: (.*)")
+
+
+def first_learner_frame(output, kata):
+    match = re.search(rf"(katas/{kata}/{kata}\.h:\d+)", output)
+    return match.group(1) if match else None
+
+
+def explain(output, kata):
+    """(kind, detail) of why a test failed, from its output."""
+    if "is not implemented yet" in output:
+        match = re.search(r"([A-Za-z_][\w:]*(?:\([^)]*\))? is not implemented yet)", output)
+        return "not_implemented", match.group(1) if match else "not implemented"
+    match = SANITIZER.search(output)
+    if match:
+        frame = first_learner_frame(output, kata)
+        return "sanitizer", f"{match.group(1)}: {match.group(2)}" + (f" at {frame}" if frame else "")
+    match = UBSAN.search(output)
+    if match:
+        return "sanitizer", f"UndefinedBehaviorSanitizer: {match.group(1)}"[:200]
+    match = re.search(r"^WATCHDOG: \S+: (.*)$", output, re.M)
+    if match:
+        return "hang", match.group(1)[:300]
+    match = re.search(r"^ABANDONED: \S+: (.*)$", output, re.M)
+    if match:
+        return "stuck", match.group(1)[:300]
+    found = gtest_run.how_it_failed(output)
+    if found and found[0] == "test":
+        after = output.split(found[1], 1)[1].strip().splitlines()
+        return "assertion", " / ".join(line.strip() for line in after[:4])[:300]
+    if found:
+        return found[0], found[1][:300]
+    return "crash", "the test process died without a report (crash, or killed by a limit)"
+
+
+def grade_tests(kata, expected, built, results, xml_dir, who):
+    tests = []
+    for variant in VARIANTS:
+        for name in expected:
+            match = TEST_NAME.match(name)
+            if not match:
+                continue
+            entry = {"name": name, "variant": variant, "category": match["category"],
+                     "level": int(match["level"]), "passed": False}
+            case = results.get(f"{kata}/{who}/{variant}/{name}")
+            if not built[variant]:
+                entry["failure"] = {"kind": "build", "detail": "did not compile"}
+            elif case is None:
+                entry["failure"] = {"kind": "missing",
+                                    "detail": "the test binary did not list this test "
+                                              "(did it exit or crash at start-up?)"}
+            else:
+                output = case.findtext("system-out") or ""
+                ctest_passed = case.get("status") == "run"
+                reported = gtest_verdict(xml_dir, variant, name)
+                if ctest_passed and reported == "passed":
+                    entry["passed"] = True
+                elif ctest_passed:
+                    entry["failure"] = {"kind": "tampering",
+                                        "detail": "the process exited 0 without gtest reporting "
+                                                  "the test as run (std::exit in the header?)"}
+                else:
+                    kind, detail = explain(output, kata)
+                    entry["failure"] = {"kind": kind, "detail": detail}
+                entry["seconds"] = round(float(case.get("time") or 0), 3)
+            tests.append(entry)
+    return tests
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Benchmark
+
+BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)>(?P<args>/.*)?$")
+
+
+def run_benchmark(build_dir, kata, repetitions, peers, who):
+    binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
+    if not binary.exists():
+        return None
+    out = build_dir / f"bench-{kata}.json"
+    impl_filter = "" if peers else "<(learner|reference)>"
+    cmd = [str(binary), f"--benchmark_filter={impl_filter}", f"--benchmark_repetitions={repetitions}",
+           "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.1",
+           "--benchmark_format=json", f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    try:
+        subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return {"error": "the benchmark did not finish in 600 s"}
+    if not out.exists():
+        return {"error": "the benchmark wrote no results"}
+    return summarize_benchmark(json.loads(out.read_text()))
+
+
+def summarize_benchmark(data):
+    """{workload: {impl: {median, min, max, unit}}} of items per second, from the repetitions."""
+    runs = {}
+    errors = {}
+    for row in data.get("benchmarks", []):
+        if row.get("run_type") != "iteration":
+            continue
+        match = BENCH_NAME.match(row.get("run_name", row["name"]))
+        if not match:
+            continue
+        workload = match["body"] + (match["args"] or "")
+        workload = workload.replace("/process_time", "").replace("/real_time", "")
+        if row.get("error_occurred"):
+            errors[match["impl"]] = row.get("error_message", "error")
+            continue
+        rate = row.get("items_per_second")
+        if rate:
+            runs.setdefault(workload, {}).setdefault(match["impl"], []).append(rate)
+    workloads = {}
+    for workload, impls in sorted(runs.items()):
+        workloads[workload] = {}
+        for impl, rates in impls.items():
+            rates.sort()
+            workloads[workload][impl] = {"median": rates[len(rates) // 2], "min": rates[0],
+                                         "max": rates[-1], "runs": len(rates)}
+    return {"unit": "items_per_second", "workloads": workloads, "errors": errors}
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Report
+
+def grade_kata(args, build_dir, kata, index, total):
+    started = time.monotonic()
+    who = "reference" if args.self_check else "kata"
+    progress(f"[{index}/{total}] {kata}: checking the header")
+    report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(kata)}
+    progress(f"[{index}/{total}] {kata}: building")
+    built, error = build(build_dir, kata, args.jobs, who)
+    report["build"] = {"ok": all(built.values()), "first_error": error,
+                       "variants_built": [v for v in VARIANTS if built[v]]}
+    progress(f"[{index}/{total}] {kata}: running tests (plain, tsan, asan)")
+    expected = expected_tests(build_dir, kata)
+    results, xml_dir = run_tests(build_dir, kata, args.jobs, args.setarch, who)
+    report["tests"] = grade_tests(kata, expected, built, results, xml_dir, who)
+    correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
+    report["benchmark"] = None
+    if correct and not args.no_bench:
+        progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
+        report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers, who)
+    report["score"] = scoring.score(report)
+    report["seconds"] = round(time.monotonic() - started, 1)
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("katas", nargs="*")
+    parser.add_argument("--build-dir", default=str(ROOT / "build"))
+    parser.add_argument("--out", default=str(ROOT / "reports"))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--no-bench", action="store_true", help="skip the benchmarks")
+    parser.add_argument("--peers", action="store_true", help="benchmark the baselines and peers too")
+    parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="grade the reference solutions as if they were the learner's")
+    args = parser.parse_args()
+    args.setarch = ["setarch", os.uname().machine, "-R"] if args.setarch else []
+
+    known = all_katas()
+    katas = args.katas or known
+    unknown = [k for k in katas if k not in known]
+    if unknown:
+        print(f"unknown kata(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    build_dir = Path(args.build_dir)
+    reports = [grade_kata(args, build_dir, kata, i + 1, len(katas)) for i, kata in enumerate(katas)]
+    document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
+                "graded": "reference (self-check)" if args.self_check else "learner",
+                "machine": {"cores": os.cpu_count()}, "katas": reports}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(document, indent=2) + "\n")
+    import report_md  # noqa: E402  (only needed here)
+    (out / "report.md").write_text(report_md.render(document))
+    import scorecard  # noqa: E402
+    print(scorecard.render(document, color=sys.stdout.isatty()))
+    print(f"reports: {out / 'report.json'}, {out / 'report.md'}")
+    return 0 if all(r["score"]["passed"] for r in reports) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""report.md: the grading report as Markdown, for a CI job summary (GitHub renders the Mermaid
+charts). One section per kata: score, tests per category and variant, failures, and a chart of
+throughput for the learner, the reference and whatever baselines and peers were benchmarked."""
+import collections
+
+import scoring
+
+VARIANTS = ["plain", "tsan", "asan"]
+
+
+def render(document):
+    out = ["# Kata grading report", "",
+           "| kata | level | correctness | performance | ratio to reference | total | verdict |",
+           "|---|---|---|---|---|---|---|"]
+    for k in document["katas"]:
+        s = k["score"]
+        ratio = f"{s['ratio_geomean']:.2f}" if s["ratio_geomean"] else "-"
+        out.append(f"| {k['kata']} | {s['level']}/{s['max_level']} | {s['correctness']}/"
+                   f"{s['correctness_max']} | {s['performance']:g}/{s['performance_max']} | {ratio} | "
+                   f"{s['total']:g} | {'pass' if s['passed'] else 'not yet'} |")
+    for k in document["katas"]:
+        out += ["", f"## {k['kata']}", ""]
+        for finding in k.get("tampering", []):
+            out.append(f"- **Tampering:** {finding}")
+        if k["build"]["first_error"]:
+            out.append(f"- **Does not compile:** `{k['build']['first_error']}`")
+        counts = collections.defaultdict(lambda: [0, 0])
+        for t in k["tests"]:
+            counts[(t["category"], t["variant"])][1] += 1
+            counts[(t["category"], t["variant"])][0] += t["passed"]
+        out += ["| category | " + " | ".join(VARIANTS) + " |", "|---|---|---|---|"]
+        for category in sorted({t["category"] for t in k["tests"]}):
+            out.append(f"| {category} | " + " | ".join(
+                "{}/{}".format(*counts[(category, v)]) for v in VARIANTS) + " |")
+        failures = [t for t in k["tests"] if not t["passed"]]
+        if failures:
+            out += ["", "<details><summary>Failures</summary>", ""]
+            for t in failures[:30]:
+                detail = t["failure"]["detail"].replace("|", "\\|")
+                out.append(f"- `{t['name']}` [{t['variant']}] {t['failure']['kind']}: {detail}")
+            out += ["", "</details>"]
+        out += chart(k)
+    return "\n".join(out) + "\n"
+
+
+def chart(k):
+    bench = k.get("benchmark") or {}
+    workloads = bench.get("workloads") or {}
+    if not workloads:
+        return []
+    impls = sorted({i for w in workloads.values() for i in w},
+                   key=lambda i: (i not in ("learner", "reference"), i != "learner", i))
+    names = list(workloads)
+    out = ["", "Throughput (million items/s, median of runs); bars in order: " + ", ".join(impls), "",
+           "```mermaid", "xychart-beta", f'  title "{k["kata"]}"',
+           "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
+           '  y-axis "M items/s"']
+    for impl in impls:
+        values = [workloads[n].get(impl, {}).get("median", 0) / 1e6 for n in names]
+        out.append("  bar [" + ", ".join(f"{v:.3f}" for v in values) + "]")
+    out.append("```")
+    found = scoring.ratios(bench)
+    if found:
+        out += ["", "| workload | learner / reference | range |", "|---|---|---|"]
+        for workload, (median, low, high) in found.items():
+            out.append(f"| `{workload}` | {median:.2f} | {low:.2f} .. {high:.2f} |")
+    return out
