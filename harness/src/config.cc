@@ -58,6 +58,10 @@ std::chrono::milliseconds test_limit() {
       env_double("KATA_TEST_LIMIT_MS", (kSanitized ? 60000 : 30000) * stress)));
 }
 
+long memory_limit_mib() {
+  return static_cast<long>(env_double("KATA_MEMORY_LIMIT_MB", kSanitized ? 6144 : 2048));
+}
+
 const char* variant() { return kVariant; }
 
 bool perturbation_enabled() { return env_double("KATA_PERTURB", 1.0) != 0.0; }

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 #include "harness/config.h"
 
 namespace harness {
@@ -63,6 +65,16 @@ int my_slot() {
   return t_slot.index;
 }
 
+// Resident memory of this process, from /proc (0 if unreadable).
+long resident_mib() {
+  FILE* file = std::fopen("/proc/self/statm", "r");
+  if (file == nullptr) return 0;
+  long pages_total = 0, pages_resident = 0;
+  int read = std::fscanf(file, "%ld %ld", &pages_total, &pages_resident);
+  std::fclose(file);
+  return read == 2 ? pages_resident * (::sysconf(_SC_PAGESIZE) / 1024) / 1024 : 0;
+}
+
 std::mutex g_state_mutex;
 std::function<std::string()> g_describe;  // guarded by g_state_mutex
 
@@ -107,6 +119,12 @@ class Watchdog {
       }
       if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {
         report_hung_op(*oldest, now - oldest_since, now);
+      }
+      if (long rss = resident_mib(); rss > memory_limit_mib()) {
+        abandon_test("the test process holds " + std::to_string(rss) + " MiB, over its " +
+                         std::to_string(memory_limit_mib()) +
+                         " MiB limit: unbounded allocation?" + operations_in_progress(now),
+                     "WATCHDOG");
       }
       if (Clock::now() - started_ > test_limit()) {
         abandon_test("the test ran longer than " +

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "harness/background.h"
 #include "harness/config.h"
@@ -233,6 +234,27 @@ TEST(Watchdog, ABlockedOperationIsNotReportedWhileOthersMakeProgress) {
   parking.release();
   waiter.join();
   EXPECT_TRUE(done.load());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(WatchdogDeathTest, UnboundedAllocationIsReportedAsSuch) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("KATA_MEMORY_LIMIT_MB", "64", 1);
+        harness::detail::disarm_watchdog();
+        harness::detail::arm_watchdog();
+        std::vector<std::vector<char>> hoard;
+        for (;;) {
+          hoard.emplace_back(1 << 20, 'x');  // 1 MiB, touched
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+      },
+      testing::ExitedWithCode(harness::kWatchdogExitCode),
+      "WATCHDOG: .* MiB, over its 64 MiB limit: unbounded allocation\\?");
 }
 
 }  // namespace

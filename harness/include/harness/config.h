@@ -25,6 +25,10 @@ std::chrono::milliseconds op_limit();
 // times KATA_STRESS when above 1).
 std::chrono::milliseconds test_limit();
 
+// The most resident memory a test process may hold before the watchdog fails it (KATA_MEMORY_LIMIT_MB;
+// default 2 GiB, 6 GiB under a sanitizer, whose shadow memory counts too).
+long memory_limit_mib();
+
 // "plain", "tsan" or "asan": the variant this binary was built as.
 const char* variant();
 
