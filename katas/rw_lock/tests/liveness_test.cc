@@ -1,0 +1,215 @@
+// Liveness and fairness, deterministically. Each test builds a scenario out of threads that take
+// the lock and hold it (Hold, in watched_lock.h), waits until each newcomer either holds the lock
+// or is asleep inside lock()/lock_shared() (read from /proc: no sleep-and-hope), then makes the
+// change that must let the waiters in. A waiter that is never let in is reported by the watchdog,
+// by name.
+//
+// Starvation is measured in admissions, not in time: "once a writer is waiting, how many readers
+// that arrive after it get in before it" (level 2) and "once a reader is waiting, how many writers
+// that arrive after it get in before it" (level 3). A phase-fair lock lets in none; the bound
+// allows a few; a reader-preferring (or writer-preferring) lock lets in as many as keep coming.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/watchdog.h"
+#include "watched_lock.h"
+
+namespace {
+
+// How many later arrivals may overtake a waiter before the test calls it starvation.
+constexpr int kLaterReadersAllowed = 8;
+constexpr int kLaterWritersAllowed = 8;
+
+using Holds = std::vector<std::unique_ptr<Hold>>;
+
+TEST(Liveness, L1_WriterWaitsForTheReader) {
+  WatchedLock lock;
+  Hold reader(lock, Mode::kShared, "lock_shared() on a free lock", "");
+  ASSERT_TRUE(reader.settle()) << "lock_shared() blocked on a lock nobody held";
+  Hold writer(lock, Mode::kExclusive, "lock() while a reader holds the lock, until it leaves",
+              "unlock_shared() by the last reader must let the waiting writer in");
+  EXPECT_FALSE(writer.settle()) << "lock() got in while a reader held the lock";
+  reader.finish();
+  writer.wait_entered();
+  writer.finish();
+}
+
+TEST(Liveness, L1_ReaderWaitsForTheWriter) {
+  WatchedLock lock;
+  Hold writer(lock, Mode::kExclusive, "lock() on a free lock", "");
+  ASSERT_TRUE(writer.settle()) << "lock() blocked on a lock nobody held";
+  Hold reader(lock, Mode::kShared, "lock_shared() while a writer holds the lock, until it leaves",
+              "unlock() must let the waiting reader in");
+  EXPECT_FALSE(reader.settle()) << "lock_shared() got in while a writer held the lock";
+  writer.finish();
+  reader.wait_entered();
+  reader.finish();
+}
+
+TEST(Liveness, L1_WriterWaitsForAnotherWriter) {
+  WatchedLock lock;
+  Hold first(lock, Mode::kExclusive, "lock() on a free lock", "");
+  ASSERT_TRUE(first.settle()) << "lock() blocked on a lock nobody held";
+  Hold second(lock, Mode::kExclusive, "lock() while another writer holds the lock, until it leaves",
+              "unlock() must let the waiting writer in");
+  EXPECT_FALSE(second.settle()) << "lock() got in while another writer held the lock";
+  first.finish();
+  second.wait_entered();
+  second.finish();
+}
+
+// Three readers inside, a writer waiting. It must stay out until the last of them leaves, and get
+// in when that one does: the last unlock_shared() must wake it.
+TEST(Liveness, L1_LastReaderOutLetsTheWriterIn) {
+  constexpr int kReaders = 3;
+  WatchedLock lock;
+  std::atomic<int> readers_left{kReaders};
+  harness::describe_state([&] {
+    return std::to_string(readers_left.load()) + " readers still inside; a writer waiting";
+  });
+  Holds readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.push_back(std::make_unique<Hold>(lock, Mode::kShared,
+                                             "lock_shared() while readers hold the lock", ""));
+    ASSERT_TRUE(readers.back()->settle()) << "lock_shared() blocked while only readers held it";
+  }
+  Hold writer(lock, Mode::kExclusive, "lock() while readers drain, one by one",
+              "the last unlock_shared() must wake the waiting writer: does it notify?");
+  EXPECT_FALSE(writer.settle()) << "lock() got in while " << kReaders << " readers held the lock";
+  for (int i = 0; i < kReaders; ++i) {
+    readers[i]->finish();
+    readers_left.fetch_sub(1);
+    if (i + 1 < kReaders) {
+      EXPECT_FALSE(writer.settle())
+          << "lock() got in while " << kReaders - i - 1 << " reader(s) still held the lock";
+    }
+  }
+  writer.wait_entered();
+  writer.finish();
+}
+
+// A writer inside, three readers waiting. When it leaves, all three must get in, together.
+TEST(Liveness, L1_WriterOutLetsEveryWaitingReaderIn) {
+  constexpr int kReaders = 3;
+  WatchedLock lock;
+  std::atomic<int> readers_in{0};
+  harness::describe_state([&] {
+    return "the writer has left; " + std::to_string(readers_in.load()) + " of " +
+           std::to_string(kReaders) + " waiting readers got in";
+  });
+  Hold writer(lock, Mode::kExclusive, "lock() on a free lock", "");
+  ASSERT_TRUE(writer.settle()) << "lock() blocked on a lock nobody held";
+  Holds readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.push_back(std::make_unique<Hold>(
+        lock, Mode::kShared, "lock_shared() while a writer holds the lock, until it leaves",
+        "unlock() by the writer must wake every waiting reader: notify_one?"));
+    EXPECT_FALSE(readers.back()->settle()) << "lock_shared() got in while a writer held the lock";
+  }
+  writer.finish();
+  for (auto& reader : readers) {
+    reader->wait_entered();  // none has left yet: they are all inside at once
+    readers_in.fetch_add(1);
+  }
+  for (auto& reader : readers) reader->finish();
+}
+
+// Level 2. A reader holds the lock; a writer comes and waits. New readers keep arriving, one after
+// the other, each entering and leaving while the first reader still holds the lock, so the lock is
+// never free. However many come, the writer must not be overtaken by more than
+// kLaterReadersAllowed of them: a reader-preferring lock lets every one of them in, for ever.
+TEST(Liveness, L2_NoWriterStarvation) {
+  WatchedLock lock;
+  std::atomic<int> overtook{0};
+  harness::describe_state([&] {
+    return "a writer waiting; " + std::to_string(overtook.load()) +
+           " later readers got in before it";
+  });
+  Hold first(lock, Mode::kShared, "lock_shared() on a free lock", "");
+  ASSERT_TRUE(first.settle()) << "lock_shared() blocked on a lock nobody held";
+  Hold writer(lock, Mode::kExclusive, "lock() while readers keep arriving",
+              "once the readers inside have left, the waiting writer must get in");
+  ASSERT_FALSE(writer.settle()) << "lock() got in while a reader held the lock";
+
+  std::unique_ptr<Hold> blocked_reader;
+  while (overtook.load() <= kLaterReadersAllowed) {
+    auto reader =
+        std::make_unique<Hold>(lock, Mode::kShared, "lock_shared() after a writer started waiting",
+                               "it waits for the writer, which waits for the readers");
+    if (!reader->settle()) {
+      blocked_reader = std::move(reader);  // it waits its turn, behind the writer
+      break;
+    }
+    overtook.fetch_add(1);
+    reader->finish();
+  }
+  EXPECT_LE(overtook.load(), kLaterReadersAllowed)
+      << "readers that arrived after a writer started waiting kept getting in before it (stopped "
+         "counting at "
+      << overtook.load() << "): the writer would starve while readers keep overlapping";
+
+  first.finish();
+  writer.wait_entered();
+  if (blocked_reader) {
+    EXPECT_FALSE(blocked_reader->settle()) << "lock_shared() got in while a writer held the lock";
+  }
+  writer.finish();
+  if (blocked_reader) {
+    blocked_reader->wait_entered();
+    blocked_reader->finish();
+  }
+}
+
+// Level 3. A writer holds the lock; a reader comes and waits. Writers keep arriving: each time,
+// a new writer queues up and then the writer inside leaves. However many come, the reader must not
+// be overtaken by more than kLaterWritersAllowed of them: a writer-preferring lock lets every one
+// of them in first, for ever.
+TEST(Liveness, L3_NoReaderStarvation) {
+  WatchedLock lock;
+  std::atomic<int> overtook{0};
+  harness::describe_state([&] {
+    return "a reader waiting; " + std::to_string(overtook.load()) +
+           " later writers got in before it";
+  });
+  auto inside = std::make_unique<Hold>(lock, Mode::kExclusive, "lock() on a free lock", "");
+  ASSERT_TRUE(inside->settle()) << "lock() blocked on a lock nobody held";
+  Hold reader(
+      lock, Mode::kShared, "lock_shared() while writers keep arriving",
+      "when the writer inside leaves, the waiting reader must get in (before later writers)");
+  ASSERT_FALSE(reader.settle()) << "lock_shared() got in while a writer held the lock";
+
+  std::unique_ptr<Hold> next;
+  while (true) {
+    next = std::make_unique<Hold>(lock, Mode::kExclusive, "lock() after a reader started waiting",
+                                  "it waits for the reader, which waits for the writer inside");
+    ASSERT_FALSE(next->settle()) << "lock() got in while another writer held the lock";
+    inside->finish();
+    inside.reset();
+    // One of the two waiters gets in: the reader (fair) or the newer writer (it overtook).
+    while (!reader.entered() && !next->entered()) {
+      reader.settle();
+      next->settle();
+    }
+    if (reader.entered()) break;
+    overtook.fetch_add(1);
+    inside = std::move(next);
+    if (overtook.load() > kLaterWritersAllowed) break;
+  }
+  EXPECT_LE(overtook.load(), kLaterWritersAllowed)
+      << "writers that arrived after a reader started waiting kept getting in before it (stopped "
+         "counting at "
+      << overtook.load() << "): the reader would starve while writers keep coming";
+  if (reader.entered() && next) {
+    EXPECT_FALSE(next->settle()) << "lock() got in while a reader held the lock";
+  }
+  if (inside) inside->finish();
+  reader.wait_entered();
+  reader.finish();
+  if (next) next->finish();
+}
+
+}  // namespace
