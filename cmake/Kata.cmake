@@ -21,13 +21,14 @@ set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
 
 # One test binary: the suite `sources` compiled against `header`, whose classes live in `ns`.
 function(_kata_test_binary target)
-  cmake_parse_arguments(ARG "" "KATA;VARIANT;HEADER;NS;WARNINGS" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "KATA_DIR;VARIANT;HEADER;NS;WARNINGS" "SOURCES" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_compile_definitions(${target} PRIVATE KATA_HEADER="${ARG_HEADER}" KATA_NS=${ARG_NS})
   # The kata's folder first, so provided headers (clock.h, log_sink.h, ...) always come from it.
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/katas/${ARG_KATA}
-                                               ${PROJECT_SOURCE_DIR}/harness/include)
+  target_include_directories(${target} PRIVATE ${ARG_KATA_DIR} ${PROJECT_SOURCE_DIR}/harness/include)
   target_link_libraries(${target} PRIVATE kata_harness_${ARG_VARIANT} ${ARG_WARNINGS})
+  # Every kata binary at the top of the build tree, wherever kata_add() was called from.
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endfunction()
 
 # Labels the tests gtest_discover_tests finds when ctest runs. (Its PROPERTIES option flattens list
@@ -45,26 +46,59 @@ endif()
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
 endfunction()
 
+# The grader reads what kata_add() registered from <build>/katas/<name>.json, so it needs no
+# knowledge of the layout.
+file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
+
+# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...])
+# The options serve the grader's own tests, which grade small deliberately bad headers against a
+# fixture kata; a real kata needs none of them.
 function(kata_add name)
+  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER" "VARIANTS" ${ARGN})
   set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
+  set(variants ${KATA_VARIANTS})
+  if(ARG_DIR)
+    set(kata_dir ${ARG_DIR})
+  endif()
+  if(ARG_SOLUTION_DIR)
+    set(solution_dir ${ARG_SOLUTION_DIR})
+  endif()
+  if(ARG_VARIANTS)
+    set(variants ${ARG_VARIANTS})
+  endif()
   file(GLOB sources CONFIGURE_DEPENDS ${kata_dir}/tests/*.cc)
   if(NOT sources)
     message(FATAL_ERROR "kata ${name}: no tests in ${kata_dir}/tests")
   endif()
 
   # who: header, namespace, warnings policy (the learner's code is warned about, never -Werror'd)
-  set(kata_header ${kata_dir}/${name}.h)
+  get_filename_component(kata_basename ${kata_dir} NAME)
+  set(kata_header ${kata_dir}/${kata_basename}.h)
+  if(ARG_LEARNER_HEADER)
+    set(kata_header ${ARG_LEARNER_HEADER})
+  endif()
   set(kata_ns kata)
   set(kata_warn kata_warnings)
-  set(reference_header ${solution_dir}/${name}.h)
+  set(reference_header ${solution_dir}/${kata_basename}.h)
   set(reference_ns solution)
   set(reference_warn kata_strict)
 
-  foreach(variant IN LISTS KATA_VARIANTS)
+  string(REPLACE ";" "\", \"" variants_json "${variants}")
+  set(fixture false)
+  if(ARG_LEARNER_HEADER)
+    set(fixture true)
+  endif()
+  file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
+"{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
+ \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
+ \"fixture\": ${fixture}}
+")
+
+  foreach(variant IN LISTS variants)
     foreach(who kata reference)
       set(target ${name}_${who}_${variant})
-      _kata_test_binary(${target} KATA ${name} VARIANT ${variant} HEADER ${${who}_header}
+      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
                         NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
       add_dependencies(${who}s ${target})
       # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
@@ -105,6 +139,10 @@ function(kata_add name)
       KATA_LEARNER_HEADER="${reference_header}" KATA_REFERENCE_HEADER="${reference_header}")
   endif()
 
+  if(ARG_LEARNER_HEADER)
+    return()  # a grader fixture: no skeleton to check, no mutants
+  endif()
+
   add_test(NAME ${name}/skeleton
            COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py
                    $<TARGET_FILE:${name}_kata_plain>)
@@ -126,7 +164,7 @@ function(kata_add name)
       DEPENDS kata_mutate ${reference_header} ${mutant_file}
       COMMENT "Mutant ${name}/${mutant}")
     set(target ${name}_mutant_${mutant})
-    _kata_test_binary(${target} KATA ${name} VARIANT ${variant} HEADER ${header} NS solution
+    _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
                       WARNINGS kata_warnings SOURCES ${sources} ${header})
     add_dependencies(mutants ${target})
     add_test(NAME ${name}/mutant/${mutant}

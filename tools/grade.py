@@ -45,9 +45,9 @@ def progress(message):
     print(f"{bold}==> {message}{reset}", file=sys.stderr, flush=True)
 
 
-def all_katas():
-    return sorted(p.name for p in (ROOT / "katas").iterdir()
-                  if (p / f"{p.name}.h").exists() and (p / "tests").is_dir())
+def registered_katas(build_dir):
+    """{name: manifest} of the katas the build registered (cmake/Kata.cmake writes them)."""
+    return {p.stem: json.loads(p.read_text()) for p in sorted((build_dir / "katas").glob("*.json"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def compiler():
 
 def preprocess(kata, header, namespace, extra):
     probe = "#include <gtest/gtest.h>\n#include \"harness/under_test.h\"\n"
-    cmd = [compiler(), "-std=c++20", "-x", "c++", "-", f"-I{ROOT / 'katas' / kata}",
+    cmd = [compiler(), "-std=c++20", "-x", "c++", "-", f"-I{kata['dir']}",
            f"-I{ROOT / 'harness' / 'include'}", f'-DKATA_HEADER="{header}"',
            f"-DKATA_NS={namespace}"] + extra
     return subprocess.run(cmd, input=probe, capture_output=True, text=True, timeout=120)
@@ -67,8 +67,7 @@ def preprocess(kata, header, namespace, extra):
 
 def tamper_findings(kata):
     findings = []
-    learner = ROOT / "katas" / kata / f"{kata}.h"
-    reference = ROOT / "solutions" / kata / f"{kata}.h"
+    learner, reference = kata["learner_header"], kata["reference_header"]
     mine = preprocess(kata, learner, "kata", ["-E", "-dM"])
     theirs = preprocess(kata, reference, "solution", ["-E", "-dM"])
     if mine.returncode == 0 and theirs.returncode == 0:
@@ -80,10 +79,9 @@ def tamper_findings(kata):
                 findings.append(f"the header {what} the test macro {name}")
     deps = preprocess(kata, learner, "kata", ["-M", "-MG"])
     if deps.returncode == 0:
-        solutions = str(ROOT / "solutions")
+        solution_dir = str(Path(reference).resolve().parent)
         for path in deps.stdout.replace("\\\n", " ").split()[1:]:
-            resolved = str((ROOT / "build" / path).resolve()) if not path.startswith("/") else path
-            if resolved.startswith(solutions) or "solutions/" in path:
+            if str(Path(path).resolve()).startswith(solution_dir) or "solutions/" in path:
                 findings.append(f"the header includes the reference solution ({path})")
                 break
     return findings
@@ -95,14 +93,14 @@ def tamper_findings(kata):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, jobs, who):
+def build(build_dir, kata, variants, jobs, who):
     # A header that no longer compiles must show as not built, never as its last good binary.
     bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
     if who == "kata":
-        for variant in VARIANTS:
+        for variant in variants:
             (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
         (build_dir / bench).unlink(missing_ok=True)
-    targets = [f"{kata}_{who}_{v}" for v in VARIANTS] + [f"{kata}_reference_plain"]
+    targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
     if (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
@@ -113,7 +111,7 @@ def build(build_dir, kata, jobs, who):
         error = (f"{match['where']}: {match['what']}" if match
                  else (proc.stdout + proc.stderr).strip().splitlines()[-1])
         error = error.replace(str(ROOT) + "/", "")
-    built = {v: (build_dir / f"{kata}_{who}_{v}").exists() for v in VARIANTS}
+    built = {v: (build_dir / f"{kata}_{who}_{v}").exists() for v in variants}
     return built, error
 
 
@@ -189,7 +187,8 @@ def explain(output, kata):
         return "sanitizer", f"UndefinedBehaviorSanitizer: {match.group(1)}"[:200]
     match = re.search(r"^WATCHDOG: \S+: (.*)$", output, re.M)
     if match:
-        return "hang", match.group(1)[:300]
+        kind = "memory" if "unbounded allocation" in match.group(1) else "hang"
+        return kind, match.group(1)[:300]
     match = re.search(r"^ABANDONED: \S+: (.*)$", output, re.M)
     if match:
         return "stuck", match.group(1)[:300]
@@ -204,7 +203,7 @@ def explain(output, kata):
 
 def grade_tests(kata, expected, built, results, xml_dir, who):
     tests = []
-    for variant in VARIANTS:
+    for variant in built:
         for name in expected:
             match = TEST_NAME.match(name)
             if not match:
@@ -291,16 +290,17 @@ def summarize_benchmark(data):
 # ---------------------------------------------------------------------------------------------
 # 5. Report
 
-def grade_kata(args, build_dir, kata, index, total):
+def grade_kata(args, build_dir, manifest, index, total):
     started = time.monotonic()
+    kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
     progress(f"[{index}/{total}] {kata}: checking the header")
-    report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(kata)}
+    report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(manifest)}
     progress(f"[{index}/{total}] {kata}: building")
-    built, error = build(build_dir, kata, args.jobs, who)
+    built, error = build(build_dir, kata, manifest["variants"], args.jobs, who)
     report["build"] = {"ok": all(built.values()), "first_error": error,
-                       "variants_built": [v for v in VARIANTS if built[v]]}
-    progress(f"[{index}/{total}] {kata}: running tests (plain, tsan, asan)")
+                       "variants_built": [v for v in built if built[v]]}
+    progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
     expected = expected_tests(build_dir, kata)
     results, xml_dir = run_tests(build_dir, kata, args.jobs, args.setarch, who)
     report["tests"] = grade_tests(kata, expected, built, results, xml_dir, who)
@@ -330,14 +330,15 @@ def main():
     args = parser.parse_args()
     args.setarch = ["setarch", os.uname().machine, "-R"] if args.setarch else []
 
-    known = all_katas()
-    katas = args.katas or known
+    build_dir = Path(args.build_dir)
+    known = registered_katas(build_dir)
+    katas = args.katas or [k for k in known if not known[k].get("fixture")]
     unknown = [k for k in katas if k not in known]
     if unknown:
         print(f"unknown kata(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
         return 2
-    build_dir = Path(args.build_dir)
-    reports = [grade_kata(args, build_dir, kata, i + 1, len(katas)) for i, kata in enumerate(katas)]
+    reports = [grade_kata(args, build_dir, known[kata], i + 1, len(katas))
+               for i, kata in enumerate(katas)]
     document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
                 "graded": "reference (self-check)" if args.self_check else "learner",
                 "machine": {"cores": os.cpu_count()}, "katas": reports}

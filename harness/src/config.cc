@@ -59,7 +59,7 @@ std::chrono::milliseconds test_limit() {
 }
 
 long memory_limit_mib() {
-  return static_cast<long>(env_double("KATA_MEMORY_LIMIT_MB", kSanitized ? 6144 : 2048));
+  return static_cast<long>(env_double("KATA_MEMORY_LIMIT_MB", kSanitized ? 4096 : 1024));
 }
 
 const char* variant() { return kVariant; }

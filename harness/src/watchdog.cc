@@ -117,14 +117,14 @@ class Watchdog {
           oldest_since = since;
         }
       }
-      if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {
-        report_hung_op(*oldest, now - oldest_since, now);
-      }
       if (long rss = resident_mib(); rss > memory_limit_mib()) {
         abandon_test("the test process holds " + std::to_string(rss) + " MiB, over its " +
                          std::to_string(memory_limit_mib()) +
                          " MiB limit: unbounded allocation?" + operations_in_progress(now),
                      "WATCHDOG");
+      }
+      if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {
+        report_hung_op(*oldest, now - oldest_since, now);
       }
       if (Clock::now() - started_ > test_limit()) {
         abandon_test("the test ran longer than " +

@@ -26,7 +26,7 @@ std::chrono::milliseconds op_limit();
 std::chrono::milliseconds test_limit();
 
 // The most resident memory a test process may hold before the watchdog fails it (KATA_MEMORY_LIMIT_MB;
-// default 2 GiB, 6 GiB under a sanitizer, whose shadow memory counts too).
+// default 1 GiB, 4 GiB under a sanitizer, whose shadow memory counts too; the tests need tens of MiB).
 long memory_limit_mib();
 
 // "plain", "tsan" or "asan": the variant this binary was built as.

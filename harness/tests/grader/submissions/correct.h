@@ -1,0 +1,12 @@
+#pragma once
+#include <mutex>
+namespace kata {
+class Counter {
+ public:
+  void add(long n) { std::lock_guard lock(mutex_); total_ += n; }
+  long get() const { std::lock_guard lock(mutex_); return total_; }
+ private:
+  mutable std::mutex mutex_;
+  long total_ = 0;
+};
+}  // namespace kata

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""The grader graded against itself (ctest: grader/self_check, label harness).
+
+Grades every reference solution as if it were a learner's: each kata must get full correctness
+marks. Then runs each kata's self-check benchmark (the reference in the learner's place) 5 times:
+the throughput ratio (geometric mean over workloads, as scored) must be 1.00 +- 0.05 every time.
+"""
+import argparse
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import grade  # noqa: E402
+import scoring  # noqa: E402
+
+RUNS = 5
+TOLERANCE = 0.05
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build-dir", required=True)
+    args = parser.parse_args()
+    build = Path(args.build_dir)
+    out = build / "self-check-report"
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--self-check",
+                           "--no-bench", "--build-dir", str(build), "--out", str(out)],
+                          capture_output=True, text=True, timeout=1100)
+    print(proc.stdout[-4000:])
+    problems = []
+    katas = json.loads((out / "report.json").read_text())["katas"]
+    for kata in katas:
+        s = kata["score"]
+        if not s["passed"] or s["correctness"] != s["correctness_max"]:
+            problems.append(f"{kata['kata']}: the reference scored {s['correctness']}/"
+                            f"{s['correctness_max']} correctness")
+    for kata in katas:
+        name = kata["kata"]
+        if not (build / f"{name}_benchmark_selfcheck").exists():
+            print(f"{name}: no benchmark yet, ratio not checked")
+            continue
+        ratios = []
+        for _ in range(RUNS):
+            result = grade.run_benchmark(build, name, 7, False, "reference")
+            found = scoring.ratios(result)
+            if not found:
+                problems.append(f"{name}: the self-check benchmark gave no ratios: {result}")
+                break
+            ratios.append(math.exp(sum(math.log(r[0]) for r in found.values()) / len(found)))
+        print(f"{name}: learner/reference ratio over {len(ratios)} runs: "
+              + ", ".join(f"{r:.3f}" for r in ratios))
+        bad = [r for r in ratios if abs(r - 1) > TOLERANCE]
+        if bad:
+            problems.append(f"{name}: ratios outside 1.00 +- {TOLERANCE}: {bad}")
+    for problem in problems:
+        print("PROBLEM:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
