@@ -54,8 +54,9 @@ struct QueueResult {
 
   static QueueResult of(bool ok) { return {ok, 0}; }
   static QueueResult of(const std::optional<std::int64_t>& item) {
-    return {item.has_value(), item.value_or(0)};
+    return item ? QueueResult{true, *item} : QueueResult{false, 0};
   }
+  static QueueResult none() { return {false, 0}; }
   static QueueResult of_size(std::size_t size) { return {true, static_cast<std::int64_t>(size)}; }
   bool operator==(const QueueResult&) const = default;
 };
@@ -94,12 +95,12 @@ class QueueModel {
       case Op::kPopFor: {
         if (s.items.empty()) {
           if (op.kind == Op::kPop && !s.closed) return std::nullopt;  // blocks until push or close
-          return std::pair{s, Result::of(std::optional<std::int64_t>())};
+          return std::pair{s, Result::none()};
         }
         State next = s;
         std::int64_t front = next.items.front();
         next.items.erase(next.items.begin());
-        return std::pair{std::move(next), Result::of(std::optional<std::int64_t>(front))};
+        return std::pair{std::move(next), Result{true, front}};
       }
       case Op::kClose: {
         State next = s;

@@ -1,0 +1,261 @@
+// Linearizability: many short seeded runs (3 to 5 threads, 10 to 30 calls each), every call
+// recorded with its start and end, and each history checked against a sequential bounded queue:
+// there must be one order of all the calls, consistent with what finished before what started,
+// in which a plain one-thread queue gives every call the result it really returned.
+//
+// This catches what exact bookkeeping cannot: a queue that loses nothing and keeps each producer's
+// items in order, but hands out items in an order no single queue could have (items from two
+// producers swapped), or a call that fails although it could have succeeded at every instant it
+// was running. A failing history is shrunk to the few calls that show the problem and drawn one
+// line per thread (harness/lin/report.h). An "unknown" verdict (the checker's step budget ran
+// out) fails the test too: it would otherwise be a silent pass (docs/linearizability.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "harness/config.h"
+#include "harness/lin/checker.h"
+#include "harness/lin/queue_model.h"
+#include "harness/lin/report.h"
+#include "harness/stress.h"
+#include "harness/watchdog.h"
+#include "recorded_queue.h"
+
+namespace {
+
+using harness::Worker;
+using Item = RecordedQueue::Item;
+using namespace std::chrono_literals;
+
+struct Shape {
+  int threads;
+  std::size_t capacity;
+};
+
+std::string shape_name(const testing::TestParamInfo<Shape>& info) {
+  std::ostringstream name;
+  name << "t" << info.param.threads << "_cap" << info.param.capacity;
+  return name.str();
+}
+
+// Unique items: thread * 1000 + sequence (+1, so that no item is 0).
+Item make_item(int thread, int seq) { return thread * 1000 + seq + 1; }
+
+// Timed calls: half with a zero timeout (a poll must still take an item that is there, or a slot
+// that is free), half with a short one.
+std::chrono::microseconds timeout(Worker& w) {
+  return std::chrono::microseconds(w.chance(0.5) ? 0 : 50);
+}
+
+class Linearizability : public testing::TestWithParam<Shape> {
+ protected:
+  // Runs `runs` short histories, each made by `body` on a fresh queue; checks each; stops at the
+  // first one that fails, with its report.
+  template <class Body>
+  void check_histories(int extra_threads, Body body) {
+    const Shape shape = GetParam();
+    const int runs = harness::scaled(250);
+    std::atomic<int> run{0};
+    harness::describe_state([&] {
+      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
+             std::to_string(calls_.load()) + " calls done in it";
+    });
+    harness::lin::QueueModel model(shape.capacity);
+    std::uint64_t max_steps = 0;
+    std::size_t max_calls = 0;
+    for (int k = 0; k < runs; ++k) {
+      run.store(k);
+      calls_.store(0);
+      RecordedQueue queue(shape.capacity, shape.threads + extra_threads);
+      // Each run's workload from the test's seed and the run's number: KATA_SEED replays them all.
+      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
+      const int ops = static_cast<int>(10 + rng() % 21);
+      body(queue, ops);
+      auto history = queue.history();
+      auto outcome = harness::lin::check(model, history);
+      max_steps = std::max(max_steps, outcome.steps);
+      max_calls = std::max(max_calls, history.size());
+      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
+        std::ostringstream context;
+        context << "history " << k + 1 << " of " << runs << ", capacity " << shape.capacity
+                << ", seed " << harness::seed();
+        FAIL() << harness::lin::explain(model, history, outcome, context.str());
+      }
+    }
+    // In the XML report (--gtest_output=xml): how close the checker came to its budget.
+    RecordProperty("max_checker_steps", std::to_string(max_steps));
+    RecordProperty("max_calls_per_history", std::to_string(max_calls));
+  }
+
+  void done_one() { calls_.fetch_add(1, std::memory_order_relaxed); }
+
+  std::atomic<int> calls_{0};
+};
+
+// Level 1: producers push, consumers pop exactly as many; anyone may ask size().
+TEST_P(Linearizability, L1_PushPopAndSizeHistories) {
+  const Shape shape = GetParam();
+  const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
+  check_histories(0, [&](RecordedQueue& queue, int ops) {
+    harness::Crew crew;
+    crew.add("producer", producers, [&](Worker& w) {
+      for (int s = 0; s < ops; ++s) {
+        if (w.chance(0.2)) queue.size(w.index());
+        ASSERT_TRUE(queue.push(w.index(), make_item(w.index(), s)));
+        done_one();
+        w.perturb();
+      }
+    });
+    crew.add("consumer", consumers, [&](Worker& w) {
+      const int total = producers * ops;
+      const int quota = total / consumers + (w.index() < total % consumers ? 1 : 0);
+      for (int k = 0; k < quota; ++k) {
+        if (w.chance(0.2)) queue.size(producers + w.index());
+        ASSERT_TRUE(queue.pop(producers + w.index()).has_value())
+            << "pop() returned nullopt on an open queue";
+        done_one();
+        w.perturb();
+      }
+    });
+    crew.run();
+  });
+}
+
+// Level 2: every flavour of push and pop. A failed try_ or timed call is recorded as a failure
+// (the checker decides whether failing was possible); the same item is then pushed by a blocking
+// push (and a failed pop is followed by a blocking pop), so every history stays short.
+TEST_P(Linearizability, L2_TryAndTimedCallHistories) {
+  const Shape shape = GetParam();
+  const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
+  check_histories(0, [&](RecordedQueue& queue, int ops) {
+    harness::Crew crew;
+    crew.add("producer", producers, [&](Worker& w) {
+      const int t = w.index();
+      for (int s = 0; s < ops; ++s) {
+        const Item item = make_item(t, s);
+        bool pushed = false;
+        switch (w.uniform(0, 2)) {
+          case 0:
+            pushed = queue.try_push(t, item);
+            break;
+          case 1:
+            pushed = queue.try_push_for(t, item, timeout(w));
+            break;
+          default:
+            break;
+        }
+        if (!pushed) {
+          ASSERT_TRUE(queue.push(t, item));
+        }
+        if (w.chance(0.1)) queue.size(t);
+        done_one();
+        w.perturb();
+      }
+    });
+    crew.add("consumer", consumers, [&](Worker& w) {
+      const int t = producers + w.index();
+      const int total = producers * ops;
+      const int quota = total / consumers + (w.index() < total % consumers ? 1 : 0);
+      for (int k = 0; k < quota; ++k) {
+        std::optional<Item> item;
+        switch (w.uniform(0, 2)) {
+          case 0:
+            item = queue.try_pop(t);
+            break;
+          case 1:
+            item = queue.try_pop_for(t, timeout(w));
+            break;
+          default:
+            break;
+        }
+        if (!item) {
+          ASSERT_TRUE(queue.pop(t).has_value()) << "pop() returned nullopt on an open queue";
+        }
+        if (w.chance(0.1)) queue.size(t);
+        done_one();
+        w.perturb();
+      }
+    });
+    crew.run();
+  });
+}
+
+// Level 3: every thread calls anything, and a closer thread closes the queue part-way: after a
+// random number of calls, or as soon as every other thread is done or inside a blocking call (so
+// no run can deadlock). Pushes after close fail; pops drain what is left, then return nullopt.
+TEST_P(Linearizability, L3_HistoriesWithClose) {
+  const Shape shape = GetParam();
+  check_histories(1, [&](RecordedQueue& queue, int ops) {
+    std::atomic<int> finished{0}, blocking{0}, calls{0};
+    harness::Crew crew;
+    crew.add("worker", shape.threads, [&](Worker& w) {
+      // Counted as finished however it ends (a call that throws, too), so the closer never waits
+      // for a thread that is gone.
+      struct Finished {
+        std::atomic<int>& count;
+        ~Finished() { count.fetch_add(1); }
+      } finished_guard{finished};
+      const int t = w.index();
+      for (int s = 0; s < ops; ++s) {
+        const Item item = make_item(t, s);
+        switch (w.uniform(0, 9)) {
+          case 0:
+          case 1:
+            blocking.fetch_add(1);
+            queue.push(t, item);
+            blocking.fetch_sub(1);
+            break;
+          case 2:
+            queue.try_push(t, item);
+            break;
+          case 3:
+            queue.try_push_for(t, item, timeout(w));
+            break;
+          case 4:
+          case 5:
+            blocking.fetch_add(1);
+            queue.pop(t);
+            blocking.fetch_sub(1);
+            break;
+          case 6:
+            queue.try_pop(t);
+            break;
+          case 7:
+            queue.try_pop_for(t, timeout(w));
+            break;
+          case 8:
+            queue.size(t);
+            break;
+          default:
+            queue.is_closed(t);
+            break;
+        }
+        calls.fetch_add(1);
+        done_one();
+        w.perturb();
+      }
+    });
+    crew.add("closer", 1, [&](Worker& w) {
+      const int t = shape.threads;
+      const int close_after = static_cast<int>(w.uniform(0, shape.threads * ops));
+      while (calls.load() < close_after && finished.load() + blocking.load() < shape.threads) {
+        std::this_thread::yield();
+      }
+      queue.close(t);
+      if (w.chance(0.5)) queue.is_closed(t);
+    });
+    crew.run();
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,
+                         testing::Values(Shape{3, 1}, Shape{4, 2}, Shape{4, 4}), shape_name);
+
+}  // namespace
