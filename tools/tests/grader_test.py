@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import validate_report  # noqa: E402
 
 # submission -> check(report) returning None when the verdict is right, else what is wrong.
 def failure_kinds(report):
@@ -101,7 +103,9 @@ def main():
         size = report_file.stat().st_size
         if size > 2_000_000:
             problems.append(f"report.json is {size} bytes: a flood of output leaked into it")
-        reports = {k["kata"]: k for k in json.loads(report_file.read_text())["katas"]}
+        document = json.loads(report_file.read_text())
+        problems += [f"report.json: {p}" for p in validate_report.problems(document)]
+        reports = {k["kata"]: k for k in document["katas"]}
         for name, check in EXPECTED.items():
             report = reports.get(f"counter_{name}")
             problem = "not graded" if report is None else check(report)

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
 import scoring  # noqa: E402
+import validate_report  # noqa: E402
 
 RUNS = 5
 TOLERANCE = 0.05
@@ -32,7 +33,9 @@ def main():
                           capture_output=True, text=True, timeout=1100)
     print(proc.stdout[-4000:])
     problems = []
-    katas = json.loads((out / "report.json").read_text())["katas"]
+    document = json.loads((out / "report.json").read_text())
+    problems += [f"report.json: {p}" for p in validate_report.problems(document)]
+    katas = document["katas"]
     for kata in katas:
         s = kata["score"]
         if not s["passed"] or s["correctness"] != s["correctness_max"]:
