@@ -18,13 +18,13 @@
 //    never overlaps a reader or another writer.
 //  - Readers share: a reader that finds no writer inside or queued enters without waiting for
 //    anyone, whatever the number of readers inside.
-//  - No writer starvation: once a writer has taken a ticket, no reader can start a new read phase
-//    through the fast path; only the readers already inside (and a batch admitted by the writer
-//    before it, if any) remain, and they drain in finite time. So a waiting writer is overtaken by
-//    at most one read phase, and by the writers that queued before it.
+//  - No writer starvation: once a writer has taken a ticket, no reader gets in through the fast
+//    path any more; readers get in only in the batch a leaving writer admits, and each writer
+//    queued before this one admits at most one batch, which then drains in finite time. So a
+//    waiting writer waits for the readers inside, then for the writers queued before it, each
+//    followed by at most one read phase: a bound that does not grow however many readers arrive.
 //  - No reader starvation: a waiting reader is admitted by the very next writer's unlock, so at
-//  most
-//    one writer (the one inside, or the one at the head of the queue) enters before it.
+//    most one writer (the one inside, or the one at the head of the queue) enters before it.
 //  - No lost wake-ups: every change that can make a waiter's condition true (a writer leaving, the
 //    last reader leaving) is made under mutex_ and followed by a notify; waiters re-check their
 //    condition under mutex_ (the predicate form of wait), so spurious wake-ups are harmless.

@@ -4,14 +4,21 @@
 // reader arrives...") and ask each one whether it got in.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <memory>
+#include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "harness/background.h"
+#include "harness/stress.h"
 #include "harness/under_test.h"
 #include "harness/watchdog.h"
 
@@ -58,45 +65,40 @@ enum class Mode { kShared, kExclusive };
 //   ASSERT_FALSE(writer.settle());          // asleep inside lock(): it waits
 //   reader.release();
 //   writer.wait_entered();                  // the watchdog names it if it never gets in
+//
+// Only the calls into the lock are watched, not the time the thread holds it: holding the lock
+// while the test sets up the next step is not a hang.
 class Hold {
  public:
   Hold(WatchedLock& lock, Mode mode, const char* what, const char* hint)
-      : op_(std::make_unique<harness::BackgroundOp>(what, hint, [this, &lock, mode] {
-          if (mode == Mode::kShared) {
-            lock.lock_shared();
-          } else {
-            lock.lock();
-          }
-          entered_.store(true, std::memory_order_release);
-          {
-            std::unique_lock guard(mutex_);
-            released_cv_.wait(guard, [&] { return released_; });
-          }
-          if (mode == Mode::kShared) {
-            lock.unlock_shared();
-          } else {
-            lock.unlock();
-          }
-        })) {}
+      : what_(what), thread_([this, &lock, mode, what, hint] { run(lock, mode, what, hint); }) {}
 
   ~Hold() {
     release();
-    // Once inside, it only has to unlock: wait for it here, so that a failed test does not mistake
-    // a thread on its way out for a stuck one. One still blocked in lock() is left to BackgroundOp.
-    if (entered() && !joined_) {
-      try {
-        op_->join();
-      } catch (...) {
-      }
+    if (!entered() && !done() && ::testing::Test::HasFailure()) {
+      // The test already failed and this thread is stuck in the lock: nothing to learn by waiting.
+      harness::abandon_test(std::string("the test failed while ") + what_ + " was still blocked");
     }
+    thread_.join();
   }
   Hold(const Hold&) = delete;
   Hold& operator=(const Hold&) = delete;
 
-  // Waits until the thread holds the lock or is asleep trying to get it; true if it holds it.
-  // Rethrows what the lock threw (an untouched kata: not implemented).
-  bool settle() {
-    op_->settle();
+  // Waits until the thread holds the lock or is asleep inside the call trying to get it (asleep
+  // in the kernel on two looks, 1 ms apart, read from /proc); true if it holds the lock. A lock
+  // that spins instead of sleeping is given `patience`, then counted as waiting. Rethrows what the
+  // lock threw (an untouched kata: not implemented).
+  bool settle(std::chrono::milliseconds patience = std::chrono::milliseconds(500)) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    int asleep_in_a_row = 0;
+    while (!entered() && std::chrono::steady_clock::now() < deadline) {
+      rethrow_if_failed();
+      pid_t tid = tid_.load(std::memory_order_acquire);
+      asleep_in_a_row = (tid != 0 && harness::thread_is_asleep(tid)) ? asleep_in_a_row + 1 : 0;
+      if (asleep_in_a_row >= 2) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    rethrow_if_failed();
     return entered();
   }
 
@@ -105,7 +107,7 @@ class Hold {
   // Waits until the thread holds the lock (the watchdog reports it by name if it never does).
   void wait_entered() {
     while (!entered()) {
-      if (op_->returned()) return;  // rethrows what the lock threw
+      rethrow_if_failed();
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
   }
@@ -120,15 +122,57 @@ class Hold {
   // Releases and waits until it has unlocked.
   void finish() {
     release();
-    joined_ = true;
-    op_->join();
+    while (!done()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    rethrow_if_failed();
   }
 
  private:
+  void run(WatchedLock& lock, Mode mode, const char* what, const char* hint) {
+    static std::atomic<int> started{0};
+    harness::name_this_thread(mode == Mode::kShared ? "reader" : "writer", started.fetch_add(1));
+    tid_.store(static_cast<pid_t>(::syscall(SYS_gettid)), std::memory_order_release);
+    try {
+      harness::watched(what, hint, [&] {
+        if (mode == Mode::kShared) {
+          lock.lock_shared();
+        } else {
+          lock.lock();
+        }
+      });
+      entered_.store(true, std::memory_order_release);
+      {
+        std::unique_lock guard(mutex_);
+        released_cv_.wait(guard, [&] { return released_; });
+      }
+      if (mode == Mode::kShared) {
+        lock.unlock_shared();
+      } else {
+        lock.unlock();
+      }
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    done_.store(true, std::memory_order_release);
+  }
+
+  bool done() const { return done_.load(std::memory_order_acquire); }
+
+  void rethrow_if_failed() const {
+    if (!done() || !error_) return;
+    try {
+      std::rethrow_exception(error_);
+    } catch (const std::exception& e) {
+      throw harness::WorkerFailed(std::string(what_) + ": " + e.what());
+    }
+  }
+
+  const char* what_;
+  std::atomic<pid_t> tid_{0};
   std::atomic<bool> entered_{false};
+  std::atomic<bool> done_{false};
+  std::exception_ptr error_;  // written before done_ is set
   std::mutex mutex_;
   std::condition_variable released_cv_;
   bool released_ = false;  // guarded by mutex_
-  bool joined_ = false;
-  std::unique_ptr<harness::BackgroundOp> op_;  // last: its thread uses the members above
+  std::thread thread_;     // last: it uses the members above
 };
