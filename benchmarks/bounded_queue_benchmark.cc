@@ -1,7 +1,8 @@
 // bounded_queue: items moved from producers to consumers through one queue, at 1 to 4 producer/
 // consumer pairs (2 to 8 threads: the machine may have 2 cores, and oversubscription is part of the
 // picture) and at a small and a large capacity. Reports items/s and the push-to-pop latency (p50,
-// p99) of every 16th item. Same body for every implementation; rows named BM_Transfer<impl>/pairs/cap.
+// p99) of every 16th item. Same body for every implementation; rows named
+// BM_Transfer<impl>/pairs/cap.
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -44,7 +45,9 @@ struct naive {
 
 #ifdef KATA_HAVE_TBB
 struct tbb_bounded {
-  explicit tbb_bounded(std::size_t capacity) { queue.set_capacity(static_cast<std::ptrdiff_t>(capacity)); }
+  explicit tbb_bounded(std::size_t capacity) {
+    queue.set_capacity(static_cast<std::ptrdiff_t>(capacity));
+  }
   void push(Item item) { queue.push(item); }
   Item pop() {
     Item item;
@@ -137,11 +140,14 @@ void transfer_args(benchmark::internal::Benchmark* b) {
   for (int pairs : {1, 2, 4}) {
     for (int capacity : {4, 1024}) b->Args({pairs, capacity});
   }
-  b->ArgNames({"pairs", "cap"})->UseRealTime()->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+  b->ArgNames({"pairs", "cap"})
+      ->UseRealTime()
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kMillisecond);
 }
 
-#define KATA_QUEUE_BENCHMARKS(impl)                                               \
-  BENCHMARK_TEMPLATE(BM_RoundTrip, impl)->Unit(benchmark::kMicrosecond);          \
+#define KATA_QUEUE_BENCHMARKS(impl)                                      \
+  BENCHMARK_TEMPLATE(BM_RoundTrip, impl)->Unit(benchmark::kMicrosecond); \
   BENCHMARK_TEMPLATE(BM_Transfer, impl)->Apply(transfer_args)
 
 KATA_QUEUE_BENCHMARKS(learner);

@@ -1,0 +1,146 @@
+// rw_lock: threads read or write a small guarded table under the lock, with a read share of 99%,
+// 90% or 50%, at 1, 2, 4 and 8 threads (the machine may have 2 cores: oversubscription is part of
+// the picture). A read sums the table, a write increments it: a short critical section, so the
+// lock's own cost dominates. Same body for every implementation; rows named
+// BM_Mix<impl>/read_pct:R/threads:T.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <shared_mutex>
+
+#include "support/bench.h"
+
+#ifdef KATA_HAVE_ABSL
+#include <absl/synchronization/mutex.h>
+#endif
+#ifdef KATA_HAVE_TBB
+#include <tbb/queuing_rw_mutex.h>
+#include <tbb/spin_rw_mutex.h>
+#endif
+
+namespace {
+
+// Adapters: read(f) runs f holding the lock shared, write(f) holding it exclusively.
+template <class Lock>
+struct SharedMutexAdapter {  // anything with lock/unlock/lock_shared/unlock_shared
+  template <class F>
+  void read(F&& f) {
+    std::shared_lock hold(lock);
+    f();
+  }
+  template <class F>
+  void write(F&& f) {
+    std::unique_lock hold(lock);
+    f();
+  }
+  Lock lock;
+};
+using learner = SharedMutexAdapter<KATA_LEARNER_NS::RWLock>;
+using reference = SharedMutexAdapter<solution::RWLock>;
+using std_shared_mutex = SharedMutexAdapter<std::shared_mutex>;
+
+// The baseline: one plain mutex, readers serialised like writers.
+struct std_mutex {
+  template <class F>
+  void read(F&& f) {
+    std::lock_guard hold(lock);
+    f();
+  }
+  template <class F>
+  void write(F&& f) {
+    std::lock_guard hold(lock);
+    f();
+  }
+  std::mutex lock;
+};
+
+#ifdef KATA_HAVE_ABSL
+struct absl_mutex {
+  template <class F>
+  void read(F&& f) {
+    absl::ReaderMutexLock hold(&lock);
+    f();
+  }
+  template <class F>
+  void write(F&& f) {
+    absl::MutexLock hold(&lock);
+    f();
+  }
+  absl::Mutex lock;
+};
+#endif
+
+#ifdef KATA_HAVE_TBB
+template <class Lock>
+struct TbbAdapter {
+  template <class F>
+  void read(F&& f) {
+    typename Lock::scoped_lock hold(lock, /*write=*/false);
+    f();
+  }
+  template <class F>
+  void write(F&& f) {
+    typename Lock::scoped_lock hold(lock, /*write=*/true);
+    f();
+  }
+  Lock lock;
+};
+using tbb_spin_rw_mutex = TbbAdapter<tbb::spin_rw_mutex>;
+using tbb_queuing_rw_mutex = TbbAdapter<tbb::queuing_rw_mutex>;
+#endif
+
+constexpr int kOpsPerIteration = 100;
+
+template <class Lock>
+void BM_Mix(benchmark::State& state) {
+  // One lock and one table per implementation, shared by the benchmark's threads; never destroyed
+  // (threads of later runs reuse them), which keeps set-up out of the timed loop.
+  static Lock lock;
+  static std::array<std::int64_t, 16> table{};
+  const int read_pct = static_cast<int>(state.range(0));
+  std::minstd_rand rng(static_cast<unsigned>(state.thread_index()) + 1);
+  std::int64_t sink = 0;
+  for (auto _ : state) {
+    bool ok = bench::guarded(state, [&] {
+      for (int i = 0; i < kOpsPerIteration; ++i) {
+        if (static_cast<int>(rng() % 100) < read_pct) {
+          lock.read([&] {
+            for (auto v : table) sink += v;
+          });
+        } else {
+          lock.write([&] {
+            for (auto& v : table) ++v;
+          });
+        }
+      }
+    });
+    if (!ok) break;
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(state.iterations() * kOpsPerIteration);
+}
+
+void mix_args(benchmark::internal::Benchmark* b) {
+  for (int read_pct : {99, 90, 50}) b->Arg(read_pct);
+  b->ArgName("read_pct")->ThreadRange(1, 8)->UseRealTime();
+}
+
+#define KATA_RW_BENCHMARKS(impl) BENCHMARK_TEMPLATE(BM_Mix, impl)->Apply(mix_args)
+
+KATA_RW_BENCHMARKS(learner);
+KATA_RW_BENCHMARKS(reference);
+KATA_RW_BENCHMARKS(std_mutex);
+KATA_RW_BENCHMARKS(std_shared_mutex);
+#ifdef KATA_HAVE_ABSL
+KATA_RW_BENCHMARKS(absl_mutex);
+#endif
+#ifdef KATA_HAVE_TBB
+KATA_RW_BENCHMARKS(tbb_spin_rw_mutex);
+KATA_RW_BENCHMARKS(tbb_queuing_rw_mutex);
+#endif
+
+}  // namespace
+
+BENCHMARK_MAIN();
