@@ -304,7 +304,8 @@ TEST_P(Concurrency, L3_PendingNeverExceedsCapacity) {
 }
 
 // Level 3: a sink that fails on every 7th record of each thread. Exactly those are lost, counted in
-// sink_failures(); everything else is written once, in order.
+// sink_failures(); everything else is written once, in order. Meanwhile the loggers read
+// sink_failures(): it never decreases, and never counts more failures than failing records logged.
 TEST_P(Concurrency, L3_SinkFailuresAreCountedExactly) {
   const Shape shape = GetParam();
   const int per = per_thread(5000);
@@ -314,14 +315,24 @@ TEST_P(Concurrency, L3_SinkFailuresAreCountedExactly) {
   sink.throw_on = [](const LogRecord& record) { return lost(seq_of(record)); };
   Logger logger(sink, shape.capacity);
   std::vector<std::thread::id> ids(shape.threads);
+  std::atomic<std::uint64_t> failing_logged{0};
   start_bookkeeping(sink);
 
   harness::Crew crew;
   crew.add("logger", shape.threads, [&](Worker& w) {
     ids[w.index()] = std::this_thread::get_id();
+    std::uint64_t last_seen = 0;
     for (int s = 0; s < per; ++s) {
+      if (lost(s)) failing_logged.fetch_add(1);  // before log(): its failure cannot come earlier
       logger.log(level_for(s), make_message(w.index(), s));
       logged_.fetch_add(1, std::memory_order_relaxed);
+      if (w.chance(0.3)) {
+        const std::uint64_t seen = logger.sink_failures();
+        ASSERT_GE(seen, last_seen) << "sink_failures() went down";
+        ASSERT_LE(seen, failing_logged.load()) << "sink_failures() counts more failures than "
+                                                  "records the sink could have failed on";
+        last_seen = seen;
+      }
       w.perturb();
     }
   });
