@@ -92,7 +92,7 @@ inline const char* to_string(Verdict verdict) {
 
 struct Options {
   // Model steps the search may take (over all partitions) before giving up with kUnknown.
-  std::uint64_t max_steps = 5'000'000;
+  std::uint64_t max_steps = 1'000'000;
 };
 
 // What the checker found. On kViolation, where the search got furthest: the longest legal order
