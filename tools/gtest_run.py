@@ -60,10 +60,12 @@ def how_it_failed(output):
 
 RUN = re.compile(r"^\[ RUN      \] (\S+)$", re.M)
 OK = re.compile(r"^\[       OK \] (\S+)", re.M)
+SKIPPED = re.compile(r"^\[  SKIPPED \] (\S+)", re.M)
 
 
 def failed_tests(output):
     """Tests reported FAILED, and any started that never finished (a sanitizer or crash ended them)."""
     failed = set(FAILED_TEST.findall(output))
-    unfinished = set(RUN.findall(output)) - set(OK.findall(output))
+    # --gtest_fail_fast starts the remaining tests only to skip them: those did not fail.
+    unfinished = set(RUN.findall(output)) - set(OK.findall(output)) - set(SKIPPED.findall(output))
     return sorted(failed | unfinished)
