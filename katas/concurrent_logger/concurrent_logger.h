@@ -12,6 +12,8 @@
 //   - Order: records carry sequence 0, 1, 2, ... with no gap, and are written in that order. If one
 //     log() call happens-before another (same thread, or synchronised through anything at all), its
 //     record has the smaller sequence number.
+//   - Progress: the writer writes each record as soon as it can, without waiting for more records
+//     or for flush().
 //   - The sink is called (write and flush) from one writer thread only, never concurrently, and
 //   never
 //     from a thread that calls log() or flush().
