@@ -1,0 +1,206 @@
+// Level 2: exact under contention. Threads hammer try_acquire() with a manual clock, started
+// together, seeded and perturbed; the totals are checked exactly, never "about right".
+//  - Frozen clock: in each round exactly `burst` permits are granted in total, then the clock is
+//    moved on by exactly burst/rate seconds for the next round.
+//  - Rounds with random clock steps: after every round, what was granted plus what is left is
+//    exactly what a one-thread bucket (modelled by the test, in nano-permits) would hold.
+//  - Clock advanced concurrently by its own thread: never more than burst + rate x elapsed granted;
+//    once idle for burst/rate seconds the bucket is full again.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "harness/config.h"
+#include "harness/stress.h"
+#include "harness/watchdog.h"
+#include "manual_clock.h"
+#include "watched_limiter.h"
+
+namespace {
+
+using harness::Worker;
+using Limiter = WatchedLimiter;
+constexpr std::int64_t kBillion = 1'000'000'000;
+
+struct Shape {
+  int threads;
+  std::int64_t burst;
+  std::int64_t max_permits;  // each call asks for 1..max_permits
+};
+
+std::string shape_name(const testing::TestParamInfo<Shape>& info) {
+  std::ostringstream name;
+  name << "t" << info.param.threads << "_b" << info.param.burst << "_k" << info.param.max_permits;
+  return name.str();
+}
+
+class Concurrency : public testing::TestWithParam<Shape> {
+ protected:
+  std::int64_t ask(Worker& w) const { return w.uniform(1, GetParam().max_permits); }
+
+  void describe(const char* what) {
+    harness::describe_state([this, what] {
+      return std::string(what) + "; round " + std::to_string(round_.load()) + ", " +
+             std::to_string(granted_.load()) + " permits granted this round";
+    });
+  }
+
+  std::atomic<std::int64_t> granted_{0};
+  std::atomic<int> round_{0};
+};
+
+// Frozen clock: every thread asks until it is refused; the round's grants must add up to exactly
+// what was in the bucket. A check-then-act (read, compare, subtract later) grants a permit twice.
+TEST_P(Concurrency, L2_FrozenClockGrantsExactlyBurst) {
+  const Shape shape = GetParam();
+  constexpr std::int64_t kRate = 1000;
+  const int rounds = harness::scaled(3000);
+  ManualClock clock;
+  Limiter limiter(kRate, shape.burst, clock);
+  describe("frozen clock");
+  std::int64_t failures = 0;
+  std::int64_t first_bad_round = -1, first_bad_total = 0;
+  // Between rounds (all threads at the barrier): check the total, refill by exactly burst/rate s.
+  auto between_rounds = [&]() noexcept {
+    const std::int64_t total = granted_.exchange(0);
+    if (total != shape.burst && failures++ == 0) {
+      first_bad_round = round_.load();
+      first_bad_total = total;
+    }
+    clock.advance(std::chrono::nanoseconds(shape.burst * kBillion / kRate));
+    round_.fetch_add(1);
+  };
+  std::barrier<decltype(between_rounds)> barrier(shape.threads, between_rounds);
+
+  harness::Crew crew;
+  crew.add("acquirer", shape.threads, [&](Worker& w) {
+    for (int r = 0; r < rounds; ++r) {
+      for (;;) {
+        const std::int64_t n = ask(w);
+        if (limiter.try_acquire(n)) {
+          granted_.fetch_add(n);
+        } else if (n == 1) {
+          break;  // refused a single permit: the bucket is empty
+        }
+        w.perturb();
+      }
+      barrier.arrive_and_wait();
+    }
+  });
+  crew.run();
+  EXPECT_EQ(failures, 0) << failures << " of " << rounds << " rounds granted the wrong number of "
+                         << "permits with the clock frozen; the first, round " << first_bad_round
+                         << ", granted " << first_bad_total << " from a full bucket of "
+                         << shape.burst;
+}
+
+// Rounds with random clock steps between them (some past the cap, most not): after each round the
+// test's own one-thread model, in nano-permits, says exactly what is left, and available() must
+// agree. A refill credited twice, or a fraction dropped, shows at once.
+TEST_P(Concurrency, L2_RoundsGrantExactlyTheRefill) {
+  const Shape shape = GetParam();
+  constexpr std::int64_t kRate = 7;  // a permit every 142857142.86 ns: fractions everywhere
+  const int rounds = harness::scaled(3000);
+  ManualClock clock;
+  Limiter limiter(kRate, shape.burst, clock);
+  describe("clock moved between rounds");
+  const std::int64_t capacity = shape.burst * kBillion;
+  std::int64_t model = capacity;  // nano-permits a one-thread bucket would hold
+  std::int64_t failures = 0;
+  std::string first_failure;
+  std::mt19937_64 rng(harness::seed());
+  auto between_rounds = [&]() noexcept {
+    model -= granted_.exchange(0) * kBillion;
+    const std::int64_t left = limiter.available();
+    if (left != model / kBillion && failures++ == 0) {
+      first_failure = "round " + std::to_string(round_.load()) + ": available() is " +
+                      std::to_string(left) + ", want " + std::to_string(model / kBillion);
+    }
+    // Up to 1.5 bucket-fills of time, in odd nanoseconds.
+    const std::int64_t step = static_cast<std::int64_t>(rng() % (capacity * 3 / 2 / kRate + 1));
+    clock.advance(std::chrono::nanoseconds(step));
+    model = std::min(capacity, model + step * kRate);
+    round_.fetch_add(1);
+  };
+  std::barrier<decltype(between_rounds)> barrier(shape.threads, between_rounds);
+
+  harness::Crew crew;
+  crew.add("acquirer", shape.threads, [&](Worker& w) {
+    for (int r = 0; r < rounds; ++r) {
+      for (;;) {
+        const std::int64_t n = ask(w);
+        if (limiter.try_acquire(n)) {
+          granted_.fetch_add(n);
+        } else if (n == 1 || w.chance(0.2)) {
+          break;  // sometimes leave permits in the bucket for the next round
+        }
+        w.perturb();
+      }
+      barrier.arrive_and_wait();
+    }
+  });
+  crew.run();
+  EXPECT_EQ(failures, 0) << failures << " of " << rounds << " rounds left the wrong number of "
+                         << "permits; the first: " << first_failure;
+}
+
+// One thread moves the clock on in random steps while the others acquire. Whatever the
+// interleaving, no more than burst + rate x elapsed permits can have been granted; and once the
+// clock has moved on by burst/rate seconds with no one asking, the bucket is full again.
+TEST_P(Concurrency, L2_AdvancingClockNeverOvergrants) {
+  const Shape shape = GetParam();
+  constexpr std::int64_t kRate = 1'000'003;
+  const int steps = harness::scaled(20000);
+  ManualClock clock;
+  const std::int64_t start_ns = clock.now_ns();
+  Limiter limiter(kRate, shape.burst, clock);
+  std::atomic<bool> done{false};
+  harness::describe_state([&] {
+    return std::to_string(granted_.load()) + " permits granted, clock " +
+           std::to_string(clock.now_ns() - start_ns) + " ns after the start";
+  });
+
+  harness::Crew crew;
+  crew.add("acquirer", shape.threads, [&](Worker& w) {
+    while (!done.load()) {
+      const std::int64_t n = ask(w);
+      if (limiter.try_acquire(n)) granted_.fetch_add(n);
+      if (w.chance(0.05)) {
+        const std::int64_t left = limiter.available();
+        ASSERT_TRUE(left >= 0 && left <= shape.burst) << "available() is " << left;
+      }
+      w.perturb();
+    }
+  });
+  crew.add("clock", 1, [&](Worker& w) {
+    for (int s = 0; s < steps; ++s) {
+      clock.advance(std::chrono::nanoseconds(w.uniform(0, 3 * kBillion / kRate)));
+      w.perturb();
+    }
+    done.store(true);
+  });
+  crew.run();
+  const std::int64_t elapsed_ns = clock.now_ns() - start_ns;
+  // floor(rate x elapsed), computed without overflow: elapsed is well under 10^9 ns here.
+  const std::int64_t earned =
+      elapsed_ns / kBillion * kRate + elapsed_ns % kBillion * kRate / kBillion;
+  EXPECT_LE(granted_.load(), shape.burst + earned)
+      << "granted more than burst + rate x elapsed (" << elapsed_ns << " ns elapsed)";
+  clock.advance(std::chrono::nanoseconds(shape.burst * kBillion / kRate + 1));
+  EXPECT_EQ(limiter.available(), shape.burst) << "the bucket did not fill up again after idling";
+  EXPECT_TRUE(limiter.try_acquire(shape.burst));
+  EXPECT_FALSE(limiter.try_acquire());
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Concurrency,
+                         testing::Values(Shape{2, 1, 1}, Shape{4, 3, 2}, Shape{8, 16, 4},
+                                         Shape{3, 100, 10}),
+                         shape_name);
+
+}  // namespace

@@ -1,0 +1,114 @@
+// Reference solution of the rate_limiter kata: an exact integer token bucket, with a lock-free
+// fast path for try_acquire and a mutex only around the refill.
+//
+// Why it is exact:
+//  - Permits are counted in nano-permits: one permit is 10^9 units. A rate of r permits per second
+//    is then exactly r units per nanosecond, so a refill of d nanoseconds adds exactly d * r units.
+//    Nothing is rounded, so fractions of a permit carry over and a million small clock steps add up
+//    to exactly what one big step would: no drift. (A double loses a little at every step; integer
+//    whole-permit refills drop the fraction at every step.)
+//  - The bucket never holds more than burst * 10^9 units: every refill is capped.
+//  - Each nanosecond of the clock is credited once. The refill runs under refill_mutex_ and
+//    re-reads last_ns_ there, so two threads that both saw the same old timestamp cannot both
+//    credit the same interval (the "stale timestamp" double refill).
+//  - Permits are taken with a compare-and-swap loop on tokens_: a thread subtracts only from the
+//    exact value it checked; if another thread changed tokens_ in between, the CAS fails, reloads
+//    the current value into `tokens` and the check is made again. So no permit is granted twice and
+//    tokens_ never goes negative (a load, a check and a separate fetch_sub would allow both).
+//
+// Why it is linearizable (and the order of the refill matters): the refill adds the credit to
+// tokens_ *before* it publishes the new timestamp in last_ns_ (release; read with acquire). A
+// thread that sees last_ns_ >= its own clock reading skips the refill and takes from tokens_, which
+// then already holds every credit up to that time. A thread that sees an older timestamp waits for
+// the refill mutex and finds the work done. So no one takes from a bucket that is missing a refill
+// it should see (which could grant an extra permit when the cap binds).
+//
+// Why no thread waits for a paused one: the clock is read before any lock is taken, and the lock
+// is held only for a few arithmetic instructions; when no time has passed (many calls in the same
+// clock tick) try_acquire takes no lock at all.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "clock.h"
+
+namespace solution {
+
+class RateLimiter {
+ public:
+  static constexpr std::int64_t kMaxRate = 1'000'000'000;
+  static constexpr std::int64_t kMaxBurst = 1'000'000'000;
+
+  RateLimiter(std::int64_t permits_per_second, std::int64_t burst,
+              const kata::Clock& clock = kata::default_clock())
+      : rate_(checked(permits_per_second, kMaxRate, "permits_per_second")),
+        burst_(checked(burst, kMaxBurst, "burst")),
+        capacity_(burst_ * kUnitsPerPermit),
+        clock_(clock),
+        tokens_(capacity_),  // starts full
+        last_ns_(clock.now().count()) {}
+
+  RateLimiter(const RateLimiter&) = delete;
+  RateLimiter& operator=(const RateLimiter&) = delete;
+
+  bool try_acquire(std::int64_t permits = 1) {
+    if (permits < 1) throw std::invalid_argument("RateLimiter::try_acquire: permits must be >= 1");
+    if (permits > burst_) return false;  // could never be granted
+    refill();
+    const std::int64_t need = permits * kUnitsPerPermit;
+    std::int64_t tokens = tokens_.load(std::memory_order_acquire);
+    do {
+      if (tokens < need) return false;
+      // On failure compare_exchange_weak stores the current value in `tokens`: re-check it.
+    } while (!tokens_.compare_exchange_weak(tokens, tokens - need, std::memory_order_acq_rel,
+                                            std::memory_order_acquire));
+    return true;
+  }
+
+  std::int64_t available() {
+    refill();
+    return tokens_.load(std::memory_order_acquire) / kUnitsPerPermit;
+  }
+
+ private:
+  static constexpr std::int64_t kUnitsPerPermit = 1'000'000'000;  // nano-permits
+
+  static std::int64_t checked(std::int64_t value, std::int64_t max, const char* what) {
+    if (value < 1 || value > max) {
+      throw std::invalid_argument(std::string("RateLimiter: ") + what + " must be in [1, 1e9]");
+    }
+    return value;
+  }
+
+  // Credits the time since the last refill. Lock-free when there is nothing to credit.
+  void refill() {
+    const std::int64_t now = clock_.now().count();  // read before any lock: it may be slow
+    if (now <= last_ns_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(refill_mutex_);
+    const std::int64_t last = last_ns_.load(std::memory_order_relaxed);  // re-read under the lock
+    if (now <= last) return;  // another thread credited this time already
+    // More than capacity_ / rate_ ns fills any bucket: clamp, so elapsed * rate_ cannot overflow.
+    const std::int64_t elapsed = std::min(now - last, capacity_ / rate_ + 1);
+    const std::int64_t credit = elapsed * rate_;
+    std::int64_t tokens = tokens_.load(std::memory_order_relaxed);
+    while (!tokens_.compare_exchange_weak(tokens, std::min(tokens + credit, capacity_),
+                                          std::memory_order_acq_rel, std::memory_order_relaxed)) {
+    }
+    last_ns_.store(now, std::memory_order_release);  // publish only once the credit is in
+  }
+
+  const std::int64_t rate_;      // permits per second = units per nanosecond
+  const std::int64_t burst_;     // permits
+  const std::int64_t capacity_;  // units
+  const kata::Clock& clock_;
+  std::atomic<std::int64_t> tokens_;   // units in the bucket, 0 <= tokens_ <= capacity_
+  std::atomic<std::int64_t> last_ns_;  // clock time credited up to; written under refill_mutex_
+  std::mutex refill_mutex_;
+};
+
+}  // namespace solution
