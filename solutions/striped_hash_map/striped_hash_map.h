@@ -182,6 +182,11 @@ class StripedHashMap {
     std::vector<std::unique_lock<std::mutex>> held;
     held.reserve(stripe_count_);
     for (std::size_t s = 0; s < stripe_count_; ++s) held.emplace_back(stripes_[s].mutex);
+    rehash();
+  }
+
+  // With every stripe held: doubles the bucket array until the load factor bound holds.
+  void rehash() {
     std::size_t target = buckets_.size();
     while (count_ > kMaxLoadFactor * target) target *= 2;
     if (target == buckets_.size()) return;  // another thread grew it already
