@@ -47,7 +47,7 @@ class ConcurrentLogger {
  public:
   // A logger writing to `sink` (which must outlive it), with at most `capacity` records pending.
   // Starts the writer thread. Throws std::invalid_argument if capacity is 0.
-  ConcurrentLogger(LogSink& sink, std::size_t capacity) {
+  explicit ConcurrentLogger(LogSink& sink, std::size_t capacity = 1024) {
     (void)sink, (void)capacity;
     throw NotImplemented("ConcurrentLogger::ConcurrentLogger");
   }

@@ -48,7 +48,8 @@ using kata::LogSink;
 
 class ConcurrentLogger {
  public:
-  ConcurrentLogger(LogSink& sink, std::size_t capacity) : sink_(sink), capacity_(capacity) {
+  explicit ConcurrentLogger(LogSink& sink, std::size_t capacity = 1024)
+      : sink_(sink), capacity_(capacity) {
     if (capacity == 0) throw std::invalid_argument("ConcurrentLogger: capacity must be positive");
     writer_ = std::thread([this] { run_writer(); });  // last: every member is ready
   }
