@@ -1,0 +1,213 @@
+// Linearizability: many short seeded runs (3 or 4 threads, 10 to 30 calls each), every call
+// recorded with its start and end, and each history checked against a sequential map
+// (hash_map_model.h), one key at a time: for each key there must be one order of its calls,
+// consistent with what finished before what started, in which a plain one-thread map gives every
+// call the result it really returned. Few keys, so calls collide; at level 3 more keys on a map
+// with few stripes, so the table grows during the history. A failing history is shrunk to the few
+// calls that show the problem and drawn one line per thread (harness/lin/report.h). An "unknown"
+// verdict (the checker's step budget ran out) fails the test too.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "harness/config.h"
+#include "harness/lin/checker.h"
+#include "harness/lin/history.h"
+#include "harness/lin/report.h"
+#include "harness/stress.h"
+#include "harness/watchdog.h"
+#include "hash_map_model.h"
+#include "watched_map.h"
+
+namespace {
+
+using harness::Worker;
+using Key = std::int64_t;
+using Op = HashMapOp;
+using Result = HashMapResult;
+
+// The map under test with every call recorded (and watched, through WatchedMap).
+class RecordedMap {
+ public:
+  RecordedMap(std::size_t stripes, int threads) : map_(stripes), recorder_(threads) {}
+
+  void insert(int t, Key k, std::int64_t v) {
+    recorder_.record(t, Op::insert(k, v), [&] { return Result{map_.insert(k, v), 0}; });
+  }
+  void insert_or_assign(int t, Key k, std::int64_t v) {
+    recorder_.record(t, Op::insert_or_assign(k, v), [&] {
+      return Result{map_.insert_or_assign(k, v), 0};
+    });
+  }
+  void get(int t, Key k) {
+    recorder_.record(t, Op::get(k), [&] {
+      auto v = map_.get(k);
+      return Result{v.has_value(), v.value_or(0)};
+    });
+  }
+  void contains(int t, Key k) {
+    recorder_.record(t, Op::contains(k), [&] { return Result{map_.contains(k), 0}; });
+  }
+  void erase(int t, Key k) {
+    recorder_.record(t, Op::erase(k), [&] { return Result{map_.erase(k), 0}; });
+  }
+  void compute(int t, Key k, std::int64_t add) {
+    recorder_.record(t, Op::compute(k, add), [&] {
+      auto v = map_.compute(
+          k, [add](std::optional<std::int64_t> cur) { return compute_step(cur, add); });
+      return Result{v.has_value(), v.value_or(0)};
+    });
+  }
+
+  harness::lin::History<Op, Result> history() const { return recorder_.history(); }
+
+ private:
+  WatchedMap<Key, std::int64_t> map_;
+  harness::lin::Recorder<Op, Result> recorder_;
+};
+
+struct Shape {
+  int threads;
+  std::size_t stripes;
+};
+
+std::string shape_name(const testing::TestParamInfo<Shape>& info) {
+  std::ostringstream name;
+  name << "t" << info.param.threads << "_s" << info.param.stripes;
+  return name.str();
+}
+
+class Linearizability : public testing::TestWithParam<Shape> {
+ protected:
+  // Runs many short histories, each by `threads` threads making `ops` calls chosen by `call` on a
+  // fresh map; checks each; stops at the first one that fails, with its report.
+  template <class Call>
+  void check_histories(std::size_t stripes, Call call) {
+    const int threads = GetParam().threads;
+    const int runs = harness::scaled(250);
+    std::atomic<int> run{0};
+    harness::describe_state([&] {
+      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
+             std::to_string(calls_.load()) + " calls done in it";
+    });
+    HashMapModel model;
+    std::uint64_t max_steps = 0;
+    for (int k = 0; k < runs; ++k) {
+      run.store(k);
+      calls_.store(0);
+      RecordedMap map(stripes, threads);
+      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
+      const int ops = static_cast<int>(10 + rng() % 21);
+      harness::Crew crew;
+      crew.add("worker", threads, [&](Worker& w) {
+        for (int i = 0; i < ops; ++i) {
+          // Unique values (thread, call), so a get() tells which write it saw.
+          call(map, w, w.index() * 1000 + i + 1);
+          calls_.fetch_add(1, std::memory_order_relaxed);
+          w.perturb();
+        }
+      });
+      crew.run();
+      auto history = map.history();
+      auto outcome = harness::lin::check(model, history);
+      max_steps = std::max(max_steps, outcome.steps);
+      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
+        std::ostringstream context;
+        context << "history " << k + 1 << " of " << runs << ", " << stripes << " stripes, seed "
+                << harness::seed();
+        FAIL() << harness::lin::explain(model, history, outcome, context.str());
+      }
+    }
+    RecordProperty("max_checker_steps", std::to_string(max_steps));
+  }
+
+  std::atomic<int> calls_{0};
+};
+
+// Level 1: insert, insert_or_assign, get, contains and erase on 4 keys.
+TEST_P(Linearizability, L1_InsertGetEraseHistories) {
+  check_histories(GetParam().stripes, [](RecordedMap& map, Worker& w, std::int64_t value) {
+    const int t = w.index();
+    const Key key = w.uniform(0, 3);
+    switch (w.uniform(0, 4)) {
+      case 0:
+        map.insert(t, key, value);
+        break;
+      case 1:
+        map.insert_or_assign(t, key, value);
+        break;
+      case 2:
+        map.get(t, key);
+        break;
+      case 3:
+        map.contains(t, key);
+        break;
+      default:
+        map.erase(t, key);
+    }
+  });
+}
+
+// Level 2: compute() (add, or remove once past a limit) mixed with reads and writes on 3 hot keys.
+TEST_P(Linearizability, L2_ComputeHistories) {
+  check_histories(GetParam().stripes, [](RecordedMap& map, Worker& w, std::int64_t value) {
+    const int t = w.index();
+    const Key key = w.uniform(0, 2);
+    switch (w.uniform(0, 5)) {
+      case 0:
+      case 1:
+      case 2:
+        map.compute(t, key, w.uniform(1, 9));
+        break;
+      case 3:
+        map.get(t, key);
+        break;
+      case 4:
+        map.insert_or_assign(t, key, value % 10);
+        break;
+      default:
+        map.erase(t, key);
+    }
+  });
+}
+
+// Level 3: mostly inserts over 64 keys into a map of few stripes (and as few buckets at first), so
+// the table grows several times while other calls run; reads, erases and computes go on throughout.
+TEST_P(Linearizability, L3_HistoriesWhileTheTableGrows) {
+  check_histories(GetParam().stripes, [](RecordedMap& map, Worker& w, std::int64_t value) {
+    const int t = w.index();
+    const Key key = w.uniform(0, 63);
+    switch (w.uniform(0, 5)) {
+      case 0:
+      case 1:
+        map.insert(t, key, value);
+        break;
+      case 2:
+        map.compute(t, key, w.uniform(1, 9));
+        break;
+      case 3:
+        map.get(t, key);
+        break;
+      case 4:
+        map.contains(t, key);
+        break;
+      default:
+        if (w.chance(0.3)) {
+          map.erase(t, key);
+        } else {
+          map.insert_or_assign(t, key, value);
+        }
+    }
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,
+                         testing::Values(Shape{3, 1}, Shape{3, 2}, Shape{4, 4}), shape_name);
+
+}  // namespace
