@@ -163,9 +163,24 @@ function(kata_add name)
       COMMAND kata_mutate ${reference_header} ${mutant_file} ${header}
       DEPENDS kata_mutate ${reference_header} ${mutant_file}
       COMMENT "Mutant ${name}/${mutant}")
+    # A mutant binary needs only the suite's file for the category its catching tests are in
+    # (Contract.* -> tests/contract_test.cc): mutants are most of the build, and this cuts them ~3x.
+    set(mutant_sources ${sources})
+    string(REPLACE ":" ";" patterns "${filter}")
+    set(categories "")
+    foreach(pattern IN LISTS patterns)
+      string(REGEX REPLACE "^([A-Za-z0-9_]+/)?([A-Za-z]+)\\..*$" "\\2" category "${pattern}")
+      string(TOLOWER "${category}" category)
+      list(APPEND categories ${category})
+    endforeach()
+    list(REMOVE_DUPLICATES categories)
+    list(LENGTH categories category_count)
+    if(category_count EQUAL 1 AND EXISTS ${kata_dir}/tests/${categories}_test.cc)
+      set(mutant_sources ${kata_dir}/tests/${categories}_test.cc)
+    endif()
     set(target ${name}_mutant_${mutant})
     _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
-                      WARNINGS kata_warnings SOURCES ${sources} ${header})
+                      WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
     add_dependencies(mutants ${target})
     add_test(NAME ${name}/mutant/${mutant}
              COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
