@@ -65,6 +65,22 @@ int my_slot() {
   return t_slot.index;
 }
 
+// Threads of this process, from /proc (0 if unreadable).
+long thread_count() {
+  FILE* file = std::fopen("/proc/self/status", "r");
+  if (file == nullptr) return 0;
+  char line[256];
+  long threads = 0;
+  while (std::fgets(line, sizeof line, file) != nullptr) {
+    if (std::sscanf(line, "Threads: %ld", &threads) == 1) break;
+  }
+  std::fclose(file);
+  return threads;
+}
+
+// A test never needs more; a class that starts a thread per call, or never joins its threads, does.
+constexpr long kThreadLimit = 1000;
+
 // Resident memory of this process, from /proc (0 if unreadable).
 long resident_mib() {
   FILE* file = std::fopen("/proc/self/statm", "r");
@@ -121,6 +137,11 @@ class Watchdog {
         abandon_test("the test process holds " + std::to_string(rss) + " MiB, over its " +
                          std::to_string(memory_limit_mib()) +
                          " MiB limit: unbounded allocation?" + operations_in_progress(now),
+                     "WATCHDOG");
+      }
+      if (long threads = thread_count(); threads > kThreadLimit) {
+        abandon_test("the test process has " + std::to_string(threads) + " threads, over its " +
+                         std::to_string(kThreadLimit) + " limit: a thread per call, never joined?",
                      "WATCHDOG");
       }
       if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {

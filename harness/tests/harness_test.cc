@@ -258,3 +258,22 @@ TEST(WatchdogDeathTest, UnboundedAllocationIsReportedAsSuch) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(WatchdogDeathTest, RunawayThreadCreationIsReported) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        harness::detail::disarm_watchdog();
+        harness::detail::arm_watchdog();
+        Parking never;
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 5000; ++i) threads.emplace_back([&] { never.wait(); });
+        for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+      },
+      testing::ExitedWithCode(harness::kWatchdogExitCode),
+      "WATCHDOG: .* threads, over its 1000 limit");
+}
+
+}  // namespace
