@@ -74,6 +74,13 @@ class HashMapModel {
 
   std::uint64_t partition(const Op& op) const { return static_cast<std::uint64_t>(op.key); }
 
+  // For shrinking a failing history: a key's calls are removed together or not at all. Values made
+  // by compute() are sums, not unique, so a read cannot be tied to the one write it saw; removing
+  // some of a key's calls could leave a read of a value nobody wrote: a made-up failure.
+  std::optional<std::uint64_t> group(const Op& op, const Result&) const {
+    return static_cast<std::uint64_t>(op.key);
+  }
+
   std::size_t hash(const State& s) const { return s ? std::hash<std::int64_t>{}(*s) + 1 : 0; }
 
   std::string describe(const Op& op) const {
