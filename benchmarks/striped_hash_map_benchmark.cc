@@ -10,6 +10,10 @@
 #include <optional>
 #include <random>
 #include <unordered_map>
+
+#ifdef KATA_HAVE_ABSL
+#include <absl/container/flat_hash_map.h>
+#endif
 #include <vector>
 
 #include "baselines/striped_hash_map_naive.h"
@@ -50,11 +54,11 @@ struct BaselineAdapter {
   Map map;
 };
 using mutex_unordered_map = BaselineAdapter<baseline::LockedMap<Key, Value>>;
-// The issue asks for std::shared_mutex + absl::flat_hash_map; kata_peers links only
-// absl::synchronization (cmake/Peers.cmake), and flat_hash_map needs absl::hash and
-// absl::raw_hash_set linked too, so until Peers.cmake adds them the shared-lock baseline uses
-// std::unordered_map (baseline::SharedLockedMap takes the map type as a parameter).
 using shared_mutex_unordered_map = BaselineAdapter<baseline::SharedLockedMap<Key, Value>>;
+#ifdef KATA_HAVE_ABSL
+using shared_mutex_flat_hash_map =
+    BaselineAdapter<baseline::SharedLockedMap<Key, Value, absl::flat_hash_map<Key, Value>>>;
+#endif
 
 #ifdef KATA_HAVE_TBB
 struct tbb_concurrent_hash_map {
@@ -177,6 +181,9 @@ KATA_MAP_BENCHMARKS(learner);
 KATA_MAP_BENCHMARKS(reference);
 KATA_MAP_BENCHMARKS(mutex_unordered_map);
 KATA_MAP_BENCHMARKS(shared_mutex_unordered_map);
+#ifdef KATA_HAVE_ABSL
+KATA_MAP_BENCHMARKS(shared_mutex_flat_hash_map);
+#endif
 #ifdef KATA_HAVE_TBB
 KATA_MAP_BENCHMARKS(tbb_concurrent_hash_map);
 #endif
