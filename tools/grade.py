@@ -238,7 +238,9 @@ def grade_tests(kata, expected, built, results, xml_dir, who):
 # ---------------------------------------------------------------------------------------------
 # 4. Benchmark
 
-BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)>(?P<args>/.*)?$")
+# BM_Transfer<learner>/pairs:2/cap:4, BM_Log<learner, NullSink>/real_time/threads:4, ...: the first
+# template argument names the implementation, the rest of the name the workload.
+BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)(?:, *(?P<extra>[^>]+))?>(?P<args>/.*)?$")
 
 
 def run_benchmark(build_dir, kata, repetitions, peers, who):
@@ -246,17 +248,23 @@ def run_benchmark(build_dir, kata, repetitions, peers, who):
     if not binary.exists():
         return None
     out = build_dir / f"bench-{kata}.json"
-    impl_filter = "" if peers else "<(learner|reference)>"
+    impl_filter = "" if peers else "<(learner|reference)[,>]"
     cmd = [str(binary), f"--benchmark_filter={impl_filter}", f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.1",
            "--benchmark_format=json", f"--benchmark_out={out}", "--benchmark_out_format=json"]
+    out.unlink(missing_ok=True)
     try:
-        subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         return {"error": "the benchmark did not finish in 600 s"}
-    if not out.exists():
-        return {"error": "the benchmark wrote no results"}
-    return summarize_benchmark(json.loads(out.read_text()))
+    try:
+        data = json.loads(out.read_text())
+    except (OSError, ValueError):
+        return {"error": f"the benchmark wrote no results (exit code {proc.returncode})"}
+    summary = summarize_benchmark(data)
+    if not summary["workloads"]:
+        summary["error"] = "no benchmark rows for the learner and the reference"
+    return summary
 
 
 def summarize_benchmark(data):
@@ -269,7 +277,7 @@ def summarize_benchmark(data):
         match = BENCH_NAME.match(row.get("run_name", row["name"]))
         if not match:
             continue
-        workload = match["body"] + (match["args"] or "")
+        workload = match["body"] + (f"<{match['extra']}>" if match["extra"] else "") + (match["args"] or "")
         workload = workload.replace("/process_time", "").replace("/real_time", "")
         if row.get("error_occurred"):
             errors[match["impl"]] = row.get("error_message", "error")
