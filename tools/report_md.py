@@ -1,11 +1,10 @@
 """report.md: the grading report as Markdown, for a CI job summary (GitHub renders the Mermaid
 charts). One section per kata: score, tests per category and variant, failures, and a chart of
 throughput for the learner, the reference and whatever baselines and peers were benchmarked."""
-import collections
 
 import scoring
 
-VARIANTS = ["plain", "tsan", "asan"]
+VARIANTS = scoring.VARIANTS
 
 
 def render(document):
@@ -24,10 +23,7 @@ def render(document):
             out.append(f"- **Tampering:** {finding}")
         if k["build"]["first_error"]:
             out.append(f"- **Does not compile:** `{k['build']['first_error']}`")
-        counts = collections.defaultdict(lambda: [0, 0])
-        for t in k["tests"]:
-            counts[(t["category"], t["variant"])][1] += 1
-            counts[(t["category"], t["variant"])][0] += t["passed"]
+        counts = scoring.category_counts(k["tests"])
         out += ["| category | " + " | ".join(VARIANTS) + " |", "|---|---|---|---|"]
         for category in sorted({t["category"] for t in k["tests"]}):
             out.append(f"| {category} | " + " | ".join(

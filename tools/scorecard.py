@@ -11,7 +11,7 @@ import sys
 
 import scoring
 
-VARIANTS = ["plain", "tsan", "asan"]
+VARIANTS = scoring.VARIANTS
 BOLD, RED, GREEN, RESET = "\033[1m", "\033[31m", "\033[32m", "\033[0m"
 
 
@@ -37,10 +37,7 @@ def render_kata(report):
         lines.append(f"  {RED}TAMPERING{RESET}: {finding} (the kata scores 0)")
     if report["build"]["first_error"]:
         lines.append(f"  {RED}DOES NOT COMPILE{RESET}: {report['build']['first_error']}")
-    counts = collections.defaultdict(lambda: [0, 0])
-    for t in report["tests"]:
-        counts[(t["category"], t["variant"])][1] += 1
-        counts[(t["category"], t["variant"])][0] += t["passed"]
+    counts = scoring.category_counts(report["tests"])
     categories = sorted({t["category"] for t in report["tests"]})
     lines.append("  " + " " * 16 + "".join(f"{v:>9}" for v in VARIANTS))
     for category in categories:

@@ -1,5 +1,17 @@
 """The score of one graded kata, computed from its results alone (docs/scoring.md)."""
+import collections
 import math
+
+VARIANTS = ["plain", "tsan", "asan"]
+
+
+def category_counts(tests):
+    """{(category, variant): [passed, total]} over a kata's test results."""
+    counts = collections.defaultdict(lambda: [0, 0])
+    for t in tests:
+        counts[(t["category"], t["variant"])][1] += 1
+        counts[(t["category"], t["variant"])][0] += t["passed"]
+    return counts
 
 LEVEL_POINTS = {1: 30, 2: 20, 3: 20}  # correctness: 70 in all
 PERFORMANCE_POINTS = 30
