@@ -15,9 +15,9 @@ namespace baseline {
 
 class NaiveRateLimiter {
  public:
-  NaiveRateLimiter(std::int64_t permits_per_second, std::int64_t burst,
+  NaiveRateLimiter(double permits_per_second, std::int64_t burst,
                    const kata::Clock& clock = kata::default_clock())
-      : rate_(static_cast<double>(permits_per_second)),
+      : rate_(permits_per_second),
         burst_(static_cast<double>(burst)),
         clock_(clock),
         tokens_(burst_),
@@ -31,14 +31,14 @@ class NaiveRateLimiter {
     return true;
   }
 
-  std::int64_t available() {
+  std::int64_t available() const {
     std::lock_guard lock(mutex_);
     refill();
     return static_cast<std::int64_t>(tokens_);
   }
 
  private:
-  void refill() {
+  void refill() const {
     const auto now = clock_.now();
     const double seconds = std::chrono::duration<double>(now - last_).count();
     tokens_ = std::min(burst_, tokens_ + seconds * rate_);
@@ -48,9 +48,9 @@ class NaiveRateLimiter {
   const double rate_;
   const double burst_;
   const kata::Clock& clock_;
-  std::mutex mutex_;
-  double tokens_;
-  std::chrono::nanoseconds last_;
+  mutable std::mutex mutex_;
+  mutable double tokens_;
+  mutable std::chrono::nanoseconds last_;
 };
 
 }  // namespace baseline

@@ -3,12 +3,13 @@
 //
 // RateLimiter is a token bucket: it holds at most `burst` permits, starts full, and gains
 // `permits_per_second` permits per second of the clock it is given (never more than `burst` in
-// total). try_acquire(n) takes n permits if they are there now, and never waits.
-// Every method may be called from any number of threads at once.
+// total); the rate need not be whole: 0.5 is a permit every 2 seconds. try_acquire(n) takes n
+// permits if they are there now, and never waits. Every method may be called from any number of
+// threads at once.
 //
 //   Level 1: exact arithmetic, one thread: exactly k permits appear exactly k/rate seconds after
-//            the bucket was empty, fractions of a permit are never lost or invented, no drift
-//            however many small steps the clock takes.
+//            the bucket was empty (rounded up to a whole nanosecond), fractions of a permit are
+//            never lost or invented, no drift however many small steps the clock takes.
 //   Level 2: exact under contention: however many threads call at once, no permit is granted
 //            twice and none is lost.
 //   Level 3: a fast path without a lock: a thread paused anywhere inside try_acquire() or
@@ -29,9 +30,9 @@ class RateLimiter {
  public:
   // A full bucket of `burst` permits, refilled at `permits_per_second`, reading time from `clock`
   // (which must outlive the limiter). Throws std::invalid_argument unless
-  // 1 <= permits_per_second <= 10^9 and 1 <= burst <= 10^9.
-  RateLimiter(std::int64_t permits_per_second, std::int64_t burst,
-              const Clock& clock = default_clock()) {
+  // 10^-6 <= permits_per_second <= 10^9 (a NaN is not) and 1 <= burst <= 10^9. Rates are honoured
+  // to a millionth of a permit per second.
+  RateLimiter(double permits_per_second, std::int64_t burst, const Clock& clock = default_clock()) {
     (void)permits_per_second, (void)burst, (void)clock;
     throw NotImplemented("RateLimiter::RateLimiter");
   }
@@ -47,8 +48,9 @@ class RateLimiter {
     throw NotImplemented("RateLimiter::try_acquire");
   }
 
-  // The number of whole permits in the bucket now (0 <= available() <= burst).
-  std::int64_t available() { throw NotImplemented("RateLimiter::available"); }
+  // The number of whole permits in the bucket now (0 <= available() <= burst). const: it takes
+  // nothing, though it may have to account for the time that has passed.
+  std::int64_t available() const { throw NotImplemented("RateLimiter::available"); }
 };
 
 }  // namespace kata

@@ -2,12 +2,15 @@
 // fast path for try_acquire and a mutex only around the refill.
 //
 // Why it is exact:
-//  - Permits are counted in nano-permits: one permit is 10^9 units. A rate of r permits per second
-//    is then exactly r units per nanosecond, so a refill of d nanoseconds adds exactly d * r units.
-//    Nothing is rounded, so fractions of a permit carry over and a million small clock steps add up
-//    to exactly what one big step would: no drift. (A double loses a little at every step; integer
+//  - Permits are counted in nano-permits: one permit is 10^9 units. The rate is kept as a whole
+//    number of micro-permits per second (the double the caller gave, to the nearest 10^-6), so a
+//    refill of d nanoseconds earns exactly d * rate_ / 10^6 units. Division leaves a remainder of
+//    less than one unit; it is kept in remainder_ and added to the next refill. Nothing is rounded
+//    away, so fractions of a permit carry over and a million small clock steps add up to exactly
+//    what one big step would: no drift. (A double loses a little at every step; integer
 //    whole-permit refills drop the fraction at every step.)
-//  - The bucket never holds more than burst * 10^9 units: every refill is capped.
+//  - The bucket never holds more than burst * 10^9 units: every refill is capped, and what is
+//    earned while full is dropped, remainder included.
 //  - Each nanosecond of the clock is credited once. The refill runs under refill_mutex_ and
 //    re-reads last_ns_ there, so two threads that both saw the same old timestamp cannot both
 //    credit the same interval (the "stale timestamp" double refill).
@@ -30,6 +33,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
@@ -41,13 +45,14 @@ namespace solution {
 
 class RateLimiter {
  public:
-  static constexpr std::int64_t kMaxRate = 1'000'000'000;
+  static constexpr double kMinRate = 1e-6;
+  static constexpr double kMaxRate = 1e9;
   static constexpr std::int64_t kMaxBurst = 1'000'000'000;
 
-  RateLimiter(std::int64_t permits_per_second, std::int64_t burst,
+  RateLimiter(double permits_per_second, std::int64_t burst,
               const kata::Clock& clock = kata::default_clock())
-      : rate_(checked(permits_per_second, kMaxRate, "permits_per_second")),
-        burst_(checked(burst, kMaxBurst, "burst")),
+      : rate_(micro_permits(permits_per_second)),
+        burst_(checked_burst(burst)),
         capacity_(burst_ * kUnitsPerPermit),
         clock_(clock),
         tokens_(capacity_),  // starts full
@@ -70,45 +75,58 @@ class RateLimiter {
     return true;
   }
 
-  std::int64_t available() {
+  std::int64_t available() const {
     refill();
     return tokens_.load(std::memory_order_acquire) / kUnitsPerPermit;
   }
 
  private:
+  using Wide = __int128;  // (elapsed ns) x (micro-permits per second) needs up to 113 bits
   static constexpr std::int64_t kUnitsPerPermit = 1'000'000'000;  // nano-permits
+  static constexpr std::int64_t kMicro = 1'000'000;
 
-  static std::int64_t checked(std::int64_t value, std::int64_t max, const char* what) {
-    if (value < 1 || value > max) {
-      throw std::invalid_argument(std::string("RateLimiter: ") + what + " must be in [1, 1e9]");
+  // NaN fails both comparisons, so it is rejected too.
+  static std::int64_t micro_permits(double rate) {
+    if (!(rate >= kMinRate && rate <= kMaxRate)) {
+      throw std::invalid_argument("RateLimiter: permits_per_second must be in [1e-6, 1e9]");
     }
-    return value;
+    return std::llround(rate * static_cast<double>(kMicro));
+  }
+  static std::int64_t checked_burst(std::int64_t burst) {
+    if (burst < 1 || burst > kMaxBurst) {
+      throw std::invalid_argument("RateLimiter: burst must be in [1, 1e9]");
+    }
+    return burst;
   }
 
-  // Credits the time since the last refill. Lock-free when there is nothing to credit.
-  void refill() {
+  // Credits the time since the last refill. Lock-free when there is nothing to credit. const, as
+  // available() is: crediting time changes how the bucket is stored, not what it holds.
+  void refill() const {
     const std::int64_t now = clock_.now().count();  // read before any lock: it may be slow
     if (now <= last_ns_.load(std::memory_order_acquire)) return;
     std::lock_guard lock(refill_mutex_);
     const std::int64_t last = last_ns_.load(std::memory_order_relaxed);  // re-read under the lock
     if (now <= last) return;  // another thread credited this time already
-    // More than capacity_ / rate_ ns fills any bucket: clamp, so elapsed * rate_ cannot overflow.
-    const std::int64_t elapsed = std::min(now - last, capacity_ / rate_ + 1);
-    const std::int64_t credit = elapsed * rate_;
+    const Wide earned = Wide{now - last} * rate_ + remainder_;  // in 10^-6 units
+    const Wide credit = earned / kMicro;
     std::int64_t tokens = tokens_.load(std::memory_order_relaxed);
-    while (!tokens_.compare_exchange_weak(tokens, std::min(tokens + credit, capacity_),
-                                          std::memory_order_acq_rel, std::memory_order_relaxed)) {
-    }
+    std::int64_t refilled;
+    do {
+      refilled = static_cast<std::int64_t>(std::min<Wide>(tokens + credit, capacity_));
+    } while (!tokens_.compare_exchange_weak(tokens, refilled, std::memory_order_acq_rel,
+                                            std::memory_order_relaxed));
+    remainder_ = refilled == capacity_ ? 0 : static_cast<std::int64_t>(earned % kMicro);
     last_ns_.store(now, std::memory_order_release);  // publish only once the credit is in
   }
 
-  const std::int64_t rate_;      // permits per second = units per nanosecond
+  const std::int64_t rate_;      // micro-permits per second = 10^-6 units per nanosecond
   const std::int64_t burst_;     // permits
   const std::int64_t capacity_;  // units
   const kata::Clock& clock_;
-  std::atomic<std::int64_t> tokens_;   // units in the bucket, 0 <= tokens_ <= capacity_
-  std::atomic<std::int64_t> last_ns_;  // clock time credited up to; written under refill_mutex_
-  std::mutex refill_mutex_;
+  mutable std::atomic<std::int64_t> tokens_;   // units in the bucket, 0 <= tokens_ <= capacity_
+  mutable std::atomic<std::int64_t> last_ns_;  // clock time credited up to; written under the mutex
+  mutable std::int64_t remainder_ = 0;  // 10^-6 units earned but not yet credited; under the mutex
+  mutable std::mutex refill_mutex_;
 };
 
 }  // namespace solution

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -28,10 +29,15 @@ TEST(Contract, L1_BadArgumentsThrow) {
   ManualClock clock;
   EXPECT_THROW(Limiter(0, 1, clock), std::invalid_argument);
   EXPECT_THROW(Limiter(-5, 1, clock), std::invalid_argument);
+  EXPECT_THROW(Limiter(0.9e-6, 1, clock), std::invalid_argument) << "below 10^-6 per second";
+  EXPECT_THROW(Limiter(1e9 + 1, 1, clock), std::invalid_argument);
+  EXPECT_THROW(Limiter(std::numeric_limits<double>::quiet_NaN(), 1, clock), std::invalid_argument);
+  EXPECT_THROW(Limiter(std::numeric_limits<double>::infinity(), 1, clock), std::invalid_argument);
   EXPECT_THROW(Limiter(1, 0, clock), std::invalid_argument);
   EXPECT_THROW(Limiter(1, -1, clock), std::invalid_argument);
-  EXPECT_THROW(Limiter(kBillion + 1, 1, clock), std::invalid_argument);
   EXPECT_THROW(Limiter(1, kBillion + 1, clock), std::invalid_argument);
+  EXPECT_NO_THROW(Limiter(1e-6, 1, clock)) << "the slowest rate allowed";
+  EXPECT_NO_THROW(Limiter(1e9, kBillion, clock)) << "the fastest rate and the largest burst";
   Limiter limiter(10, 5, clock);
   EXPECT_THROW(limiter.try_acquire(0), std::invalid_argument);
   EXPECT_THROW(limiter.try_acquire(-1), std::invalid_argument);
@@ -85,27 +91,55 @@ TEST(Contract, L1_RefillsAtTheRate) {
   EXPECT_FALSE(limiter.try_acquire());
 }
 
-// Exactly k permits after exactly k/rate seconds from empty, and not one nanosecond earlier.
+// Exactly k permits after exactly k/rate seconds from empty, and not one nanosecond earlier, for
+// whole and fractional rates. Every rate here is a whole number of micro-permits per second, so the
+// expected counts are exact integer arithmetic: floor(t_ns x rate_micro / 10^15).
 TEST(Contract, L1_ExactlyKPermitsAfterKOverRateSeconds) {
-  for (std::int64_t rate : {std::int64_t{1}, std::int64_t{3}, std::int64_t{7}, std::int64_t{1000},
-                            std::int64_t{999983}, kBillion}) {
+  using Wide = __int128;
+  constexpr Wide kFemto = Wide{kBillion} * 1'000'000;  // micro-permits x ns per permit-second
+  for (double rate : {1.0, 3.0, 7.0, 1000.0, 999983.0, 1e9, 0.5, 2.5, 0.1, 1234.5, 0.000123}) {
+    const auto rate_micro = static_cast<std::int64_t>(rate * 1e6 + 0.5);
+    const auto permits_after = [&](std::int64_t ns) {
+      return static_cast<std::int64_t>(Wide{ns} * rate_micro / kFemto);
+    };
     for (int k_int : {1, 2, 3, 10, 1000}) {
       const std::int64_t k = k_int;
       ManualClock clock;
       const std::int64_t burst = 1000;
       Limiter limiter(rate, burst, clock);
       drain(limiter, burst);
-      // k permits need k * 10^9 / rate ns, rounded up to a whole nanosecond.
-      const std::int64_t needed_ns = (k * kBillion + rate - 1) / rate;
+      // k permits need k / rate seconds, rounded up to a whole nanosecond.
+      const auto needed_ns = static_cast<std::int64_t>((k * kFemto + rate_micro - 1) / rate_micro);
       clock.advance(std::chrono::nanoseconds(needed_ns - 1));
-      EXPECT_EQ(limiter.available(), (needed_ns - 1) * rate / kBillion)
+      EXPECT_EQ(limiter.available(), permits_after(needed_ns - 1))
           << "rate " << rate << ", " << needed_ns - 1 << " ns after empty";
       clock.advance(1ns);
-      EXPECT_EQ(limiter.available(), needed_ns * rate / kBillion)
+      EXPECT_EQ(limiter.available(), permits_after(needed_ns))
           << "rate " << rate << ", " << needed_ns << " ns after empty (want " << k << ")";
       EXPECT_TRUE(limiter.try_acquire(k)) << "rate " << rate << ", k " << k;
     }
   }
+}
+
+// A rate below one per second: a permit every 2 s, and one every 11.6 days at the slowest rate.
+TEST(Contract, L1_FractionalRates) {
+  ManualClock clock;
+  Limiter half(0.5, 2, clock);
+  drain(half, 2);
+  clock.advance(1s);
+  EXPECT_EQ(half.available(), 0) << "rate 0.5: a permit after 1 s";
+  clock.advance(999'999'999ns);
+  EXPECT_FALSE(half.try_acquire()) << "rate 0.5: a permit granted 1 ns before 2 s";
+  clock.advance(1ns);
+  EXPECT_TRUE(half.try_acquire()) << "rate 0.5: no permit after exactly 2 s";
+
+  ManualClock slow_clock;
+  Limiter slowest(1e-6, 1, slow_clock);
+  drain(slowest, 1);
+  slow_clock.advance(std::chrono::seconds(1'000'000) - 1ns);
+  EXPECT_EQ(slowest.available(), 0) << "rate 10^-6: a permit before 10^6 s";
+  slow_clock.advance(1ns);
+  EXPECT_EQ(slowest.available(), 1) << "rate 10^-6: no permit after exactly 10^6 s";
 }
 
 TEST(Contract, L1_CapsAtBurst) {

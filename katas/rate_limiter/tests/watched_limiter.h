@@ -11,7 +11,7 @@
 
 class WatchedLimiter {
  public:
-  WatchedLimiter(std::int64_t permits_per_second, std::int64_t burst, const kata::Clock& clock)
+  WatchedLimiter(double permits_per_second, std::int64_t burst, const kata::Clock& clock)
       : limiter_(permits_per_second, burst, clock) {}
 
   bool try_acquire(std::int64_t permits = 1) {
