@@ -1,0 +1,86 @@
+// lru_cache: threads use one shared cache of 1,024 entries the way a cache is used: get(key), and
+// on a miss put(key, value) ("cache-aside"). Three key patterns: `hit` (keys from a set smaller
+// than the cache: nearly every get hits, every hit moves its entry), `miss` (uniform over 16x the
+// capacity: most gets miss and most puts evict) and `zipf` (Zipf(0.99) over 16x the capacity: a
+// few hot keys hit, the long tail misses), at 1, 2, 4 and 8 threads (the machine may have 2 cores:
+// oversubscription is part of the picture). Each repetition is a 30 ms window (bench::for_window):
+// the rows count lookups per second. Rows named BM_Lru<impl>/keys:K/threads:T, K = 0 hit, 1 miss,
+// 2 zipf.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "baselines/lru_cache_naive.h"
+#include "support/bench.h"
+
+namespace {
+
+using Key = std::int64_t;
+using Value = std::int64_t;
+constexpr std::size_t kCapacity = 1024;
+constexpr int kOpsPerBatch = 64;
+constexpr std::chrono::milliseconds kWindow(30);
+
+using learner = KATA_LEARNER_NS::LRUCache<Key, Value>;
+using reference = solution::LRUCache<Key, Value>;
+using mutex_list_map = baseline::LockedLru<Key, Value>;
+using sharded_16 = baseline::ShardedLru<Key, Value, 16>;
+
+const std::vector<Key>& keys(int pattern) {
+  static const std::vector<Key> hit = bench::uniform_keys(kCapacity * 3 / 4, 1 << 16, 1);
+  static const std::vector<Key> miss = bench::uniform_keys(kCapacity * 16, 1 << 16, 2);
+  static const std::vector<Key> zipf = bench::zipf_keys(kCapacity * 16, 1 << 16, 3);
+  return pattern == 0 ? hit : pattern == 1 ? miss : zipf;
+}
+
+// One cache per implementation and key pattern, shared by the benchmark's threads and never
+// destroyed (later repetitions reuse it, warm).
+template <class Cache>
+Cache* shared_cache(int pattern) {
+  static Cache* caches[3] = {new Cache(kCapacity), new Cache(kCapacity), new Cache(kCapacity)};
+  return caches[pattern];
+}
+
+template <class Cache>
+void BM_Lru(benchmark::State& state) {
+  const int pattern = static_cast<int>(state.range(0));
+  const std::vector<Key>& sequence = keys(pattern);
+  Cache* cache = nullptr;
+  if (!bench::guarded(state, [&] { cache = shared_cache<Cache>(pattern); })) {
+    for (auto _ : state) {
+    }
+    return;
+  }
+  std::size_t at = (static_cast<std::size_t>(state.thread_index()) * 7717) % sequence.size();
+  std::int64_t sink = 0;
+  bench::for_window(state, kWindow, kOpsPerBatch, [&] {
+    return bench::guarded(state, [&] {
+      for (int i = 0; i < kOpsPerBatch; ++i) {
+        const Key key = sequence[at];
+        at = at + 1 == sequence.size() ? 0 : at + 1;
+        if (const std::optional<Value> hit = cache->get(key)) {
+          sink += *hit;
+        } else {
+          cache->put(key, key);
+        }
+      }
+    });
+  });
+  benchmark::DoNotOptimize(sink);
+}
+
+void lru_args(benchmark::internal::Benchmark* b) {
+  for (int pattern : {0, 1, 2}) b->Arg(pattern);
+  b->ArgName("keys")->ThreadRange(1, 8)->UseRealTime()->Iterations(1);
+}
+
+#define KATA_LRU_BENCHMARKS(impl) BENCHMARK_TEMPLATE(BM_Lru, impl)->Apply(lru_args)
+
+KATA_LRU_BENCHMARKS(learner);
+KATA_LRU_BENCHMARKS(reference);
+KATA_LRU_BENCHMARKS(mutex_list_map);
+KATA_LRU_BENCHMARKS(sharded_16);
+
+}  // namespace
+
+BENCHMARK_MAIN();

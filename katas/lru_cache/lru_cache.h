@@ -1,0 +1,67 @@
+// KATA: lru_cache. Make this class correct and thread-safe. The contract is below; the tests are
+// in tests/, the story and the hints in README.md. Run:  ./kata test lru_cache
+//
+// LRUCache<K, V, Hash> is a strict least-recently-used cache of at most capacity() entries. Every
+// get() that finds its key, and every put(), makes that key the most recently used; when a put()
+// of a new key would make the cache hold more than capacity() entries, the least recently used
+// entry is evicted first. Every method may be called from any number of threads at once.
+//
+//   Level 1: sequential exactness: the right entry is evicted, always; get and put both refresh.
+//   Level 2: thread-safe under stress: no lost or duplicated entry, size() never above
+//            capacity(), no value torn or freed while a caller reads it.
+//   Level 3: linearizable: every concurrent history of get/put/erase is explained by some
+//            sequential order of the same calls on a strict LRU.
+//
+// Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+
+#include "kata/not_implemented.h"
+
+namespace kata {
+
+template <class K, class V, class Hash = std::hash<K>>
+class LRUCache {
+ public:
+  // An empty cache that holds at most `capacity` entries. Throws std::invalid_argument if
+  // capacity is 0.
+  explicit LRUCache(std::size_t capacity) {
+    (void)capacity;
+    throw NotImplemented("LRUCache::LRUCache");
+  }
+
+  LRUCache(const LRUCache&) = delete;
+  LRUCache& operator=(const LRUCache&) = delete;
+
+  // A copy of the value of `key`, or std::nullopt if absent. A hit makes `key` the most recently
+  // used. The copy is the caller's: no later call can change or free it.
+  std::optional<V> get(const K& key) {
+    (void)key;
+    throw NotImplemented("LRUCache::get");
+  }
+
+  // Sets key -> value (inserts, or overwrites a present key) and makes `key` the most recently
+  // used. Inserting a new key into a full cache first evicts the least recently used entry;
+  // overwriting never evicts.
+  void put(const K& key, V value) {
+    (void)key, (void)value;
+    throw NotImplemented("LRUCache::put");
+  }
+
+  // Removes `key`; returns true if it was present.
+  bool erase(const K& key) {
+    (void)key;
+    throw NotImplemented("LRUCache::erase");
+  }
+
+  // The number of entries: 0 <= size() <= capacity() at every moment, also while other calls run.
+  std::size_t size() const { throw NotImplemented("LRUCache::size"); }
+
+  // The capacity given to the constructor.
+  std::size_t capacity() const { throw NotImplemented("LRUCache::capacity"); }
+};
+
+}  // namespace kata
