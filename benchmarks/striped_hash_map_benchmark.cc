@@ -4,7 +4,6 @@
 // 4 and 8 threads (the machine may have 2 cores: oversubscription is part of the picture). Same
 // body for every implementation; rows named BM_Map<impl>/read_pct:R/zipf:Z/threads:T.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -91,31 +90,9 @@ struct libcuckoo_map {
 };
 #endif
 
-// Pre-drawn key sequences (drawing a Zipf key is slower than a map call): each thread walks one
-// from its own offset.
 const std::vector<Key>& keys(bool zipf) {
-  static const std::vector<Key> uniform = [] {
-    std::mt19937_64 rng(1);
-    std::vector<Key> v(1 << 16);
-    for (auto& k : v) k = static_cast<Key>(rng() % kKeys);
-    return v;
-  }();
-  static const std::vector<Key> skewed = [] {
-    // Zipf(0.99) by inverse CDF over ranks; rank r is scattered to key r * 7919 % kKeys, so the hot
-    // keys are not all neighbours (they still fall on whatever stripes their hashes pick).
-    std::vector<double> cdf(kKeys);
-    double sum = 0;
-    for (Key r = 0; r < kKeys; ++r)
-      cdf[r] = sum += 1.0 / std::pow(static_cast<double>(r + 1), 0.99);
-    std::mt19937_64 rng(2);
-    std::uniform_real_distribution<double> u(0, sum);
-    std::vector<Key> v(1 << 16);
-    for (auto& k : v) {
-      const Key rank = std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin();
-      k = rank * 7919 % kKeys;
-    }
-    return v;
-  }();
+  static const std::vector<Key> uniform = bench::uniform_keys(kKeys, 1 << 16, 1);
+  static const std::vector<Key> skewed = bench::zipf_keys(kKeys, 1 << 16, 2);
   return zipf ? skewed : uniform;
 }
 

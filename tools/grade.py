@@ -33,6 +33,7 @@ import scoring  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
 SCHEMA_VERSION = 1
+DEFAULT_REPETITIONS = 7
 TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
                        r"(?:/(?P<param>.*))?$")
 # gtest macros a submission must leave alone; a difference in their definitions is tampering.
@@ -267,6 +268,12 @@ def run_benchmark(build_dir, kata, repetitions, peers, who):
     return summary
 
 
+def workload_name(match):
+    """BM_Log<learner, NullSink>/real_time/threads:4 -> BM_Log<NullSink>/threads:4."""
+    workload = match["body"] + (f"<{match['extra']}>" if match["extra"] else "") + (match["args"] or "")
+    return workload.replace("/process_time", "").replace("/real_time", "")
+
+
 def summarize_benchmark(data):
     """{workload: {impl: {median, min, max, unit}}} of items per second, from the repetitions."""
     runs = {}
@@ -277,8 +284,7 @@ def summarize_benchmark(data):
         match = BENCH_NAME.match(row.get("run_name", row["name"]))
         if not match:
             continue
-        workload = match["body"] + (f"<{match['extra']}>" if match["extra"] else "") + (match["args"] or "")
-        workload = workload.replace("/process_time", "").replace("/real_time", "")
+        workload = workload_name(match)
         if row.get("error_occurred"):
             errors[match["impl"]] = row.get("error_message", "error")
             continue
@@ -329,7 +335,7 @@ def main():
     parser.add_argument("--build-dir", default=str(ROOT / "build"))
     parser.add_argument("--out", default=str(ROOT / "reports"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS)
     parser.add_argument("--no-bench", action="store_true", help="skip the benchmarks")
     parser.add_argument("--peers", action="store_true", help="benchmark the baselines and peers too")
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")

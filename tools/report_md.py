@@ -58,6 +58,7 @@ def chart(k):
     found = scoring.ratios(bench)
     if found:
         out += ["", "| workload | learner / reference | range |", "|---|---|---|"]
-        for workload, (median, low, high) in found.items():
-            out.append(f"| `{workload}` | {median:.2f} | {low:.2f} .. {high:.2f} |")
+        for workload, r in found.items():
+            unsteady = "" if r.steady else " (unsteady: not scored)"
+            out.append(f"| `{workload}` | {r.median:.2f}{unsteady} | {r.low:.2f} .. {r.high:.2f} |")
     return out

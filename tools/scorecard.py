@@ -66,8 +66,9 @@ def render_kata(report):
     found = scoring.ratios(report.get("benchmark"))
     if found:
         lines.append(f"  throughput, learner / reference (median of runs; range):")
-        for workload, (median, low, high) in found.items():
-            lines.append(f"    {workload:<40} {median:5.2f}  ({low:.2f} .. {high:.2f})")
+        for workload, r in found.items():
+            unsteady = "" if r.steady else "  unsteady: not scored"
+            lines.append(f"    {workload:<40} {r.median:5.2f}  ({r.low:.2f} .. {r.high:.2f}){unsteady}")
     if s["note"]:
         lines.append(f"  note: {s['note']}")
     return lines

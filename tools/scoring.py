@@ -15,7 +15,27 @@ def category_counts(tests):
 
 LEVEL_POINTS = {1: 30, 2: 20, 3: 20}  # correctness: 70 in all
 PERFORMANCE_POINTS = 30
-RATIO_CAP = 1.0  # matching the reference earns every performance point; beating it earns no more
+# Matching the reference earns every performance point; beating it earns no more. "Matching" is
+# within the run-to-run noise of the reference against itself: 5% on the development machine
+# (docs/scoring.md, Calibration), so the reference graded as the learner gets full marks.
+FULL_MARKS_RATIO = 0.95
+# A workload whose reference repetitions differ by more than this factor (fastest / slowest) in a
+# run measured the machine's schedule, not the code: it is shown, not scored, in that run.
+STEADY_SPREAD = 3.0
+
+Ratio = collections.namedtuple("Ratio", "median low high steady")
+
+
+def ratios(benchmark):
+    """{workload: Ratio} of learner / reference throughput: the ratio of medians, its range
+    (slowest learner run / fastest reference run .. fastest / slowest), and whether it is steady."""
+    out = {}
+    for workload, impls in (benchmark or {}).get("workloads", {}).items():
+        mine, ref = impls.get("learner"), impls.get("reference")
+        if mine and ref and ref["median"] > 0 and ref["min"] > 0:
+            out[workload] = Ratio(mine["median"] / ref["median"], mine["min"] / ref["max"],
+                                  mine["max"] / ref["min"], ref["max"] <= STEADY_SPREAD * ref["min"])
+    return out
 
 
 def level_reached(tests):
@@ -29,15 +49,14 @@ def level_reached(tests):
     return reached, (levels[-1] if levels else 0)
 
 
-def ratios(benchmark):
-    """{workload: (median ratio, lowest, highest)} of learner / reference throughput."""
-    out = {}
-    for workload, impls in (benchmark or {}).get("workloads", {}).items():
-        mine, ref = impls.get("learner"), impls.get("reference")
-        if mine and ref and ref["median"] > 0 and ref["min"] > 0:
-            out[workload] = (mine["median"] / ref["median"], mine["min"] / ref["max"],
-                             mine["max"] / ref["min"])
-    return out
+def score_ratio(benchmark):
+    """(geometric mean of the steady workloads' ratios, {workload: Ratio} it is taken over). When
+    no workload is steady, all of them count: a number, noisy, beats no number."""
+    found = ratios(benchmark)
+    scored = {w: r for w, r in found.items() if r.steady} or found
+    if not scored:
+        return None, {}
+    return math.exp(sum(math.log(r.median) for r in scored.values()) / len(scored)), scored
 
 
 def score(report):
@@ -47,14 +66,14 @@ def score(report):
     correctness = 0 if tampered else sum(LEVEL_POINTS.get(l, 0) for l in range(1, reached + 1))
     all_passed = bool(tests) and all(t["passed"] for t in tests) and not tampered
     performance, geomean, note = 0.0, None, None
-    found = ratios(report.get("benchmark"))
+    ratio, found = score_ratio(report.get("benchmark"))
     if not all_passed:
         note = "no performance points until every test passes in every variant"
     elif not found:
         note = (report.get("benchmark") or {}).get("error") or "no benchmark results"
     else:
-        geomean = math.exp(sum(math.log(r[0]) for r in found.values()) / len(found))
-        performance = round(PERFORMANCE_POINTS * min(geomean, RATIO_CAP), 1)
+        geomean = ratio
+        performance = round(PERFORMANCE_POINTS * min(geomean / FULL_MARKS_RATIO, 1.0), 1)
     return {
         "level": reached,
         "max_level": top,

@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <exception>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,57 @@ bool guarded(benchmark::State& state, F&& step) {
     state.SkipWithError((std::string("threw: ") + e.what()).c_str());
   }
   return false;
+}
+
+// A fixed window of wall time instead of a fixed number of iterations, for workloads whose speed
+// depends on the schedule more than on the code: a fair lock at 2+ threads on 2 busy cores runs
+// either at futex hand-off speed or, while the other thread is descheduled, 300x faster. Google
+// Benchmark sizes its repetitions from one estimation run, so an estimate taken in the fast mode
+// made every later repetition take minutes. A window bounds each repetition's time whatever the
+// mode, and averages the modes over the window. Register such a benchmark with ->Iterations(1);
+// each thread runs `batch` (which does `ops_per_batch` operations and returns false to stop) until
+// `window` has passed since it started, and the row reports the operations all threads did.
+template <class F>
+void for_window(benchmark::State& state, std::chrono::nanoseconds window,
+                std::int64_t ops_per_batch, F&& batch) {
+  std::int64_t ops = 0;
+  for (auto _ : state) {
+    const std::int64_t deadline = now_ns() + window.count();
+    while (now_ns() < deadline) {
+      if (!batch()) return;
+      ops += ops_per_batch;
+    }
+  }
+  state.SetItemsProcessed(ops);
+}
+
+// Pre-drawn key sequences (drawing a Zipf key costs more than a cache or map call): `count` keys
+// in [0, keys), each thread walking the sequence from its own offset.
+inline std::vector<std::int64_t> uniform_keys(std::int64_t keys, std::size_t count,
+                                              std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::int64_t> out(count);
+  for (auto& k : out) k = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(keys));
+  return out;
+}
+
+// Zipf(0.99) by inverse CDF over ranks: a few keys are hot. Rank r is scattered to key
+// r * 7919 % keys, so the hot keys are not all neighbours (keys must not be a multiple of 7919).
+inline std::vector<std::int64_t> zipf_keys(std::int64_t keys, std::size_t count,
+                                           std::uint64_t seed) {
+  std::vector<double> cdf(static_cast<std::size_t>(keys));
+  double sum = 0;
+  for (std::size_t r = 0; r < cdf.size(); ++r) {
+    cdf[r] = sum += 1.0 / std::pow(static_cast<double>(r + 1), 0.99);
+  }
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, sum);
+  std::vector<std::int64_t> out(count);
+  for (auto& k : out) {
+    const std::int64_t rank = std::lower_bound(cdf.begin(), cdf.end(), u(rng)) - cdf.begin();
+    k = rank * 7919 % keys;
+  }
+  return out;
 }
 
 // Collects latency samples across iterations; reports p50 and p99 as counters (nanoseconds).

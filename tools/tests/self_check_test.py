@@ -12,7 +12,6 @@ calibration bar (1.00 +- 0.05), run it by hand on a quiet machine:
 """
 import argparse
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -64,7 +63,7 @@ def main():
                 problems.append(f"{name}: the grader found no learner/reference ratio for some "
                                 f"workloads: {sorted(set(workloads) - set(found)) or result}")
                 break
-            ratios.append(math.exp(sum(math.log(r[0]) for r in found.values()) / len(found)))
+            ratios.append(scoring.score_ratio(result)[0])
         print(f"{name}: learner/reference ratio (same code) over {len(ratios)} run(s): "
               + ", ".join(f"{r:.3f}" for r in ratios))
     for problem in problems:

@@ -98,6 +98,27 @@ class Concurrency : public testing::TestWithParam<Shape> {
     }
   }
 
+  // Every thread of the shape logs `per` records (thread t's record s is make_message(t, s), at
+  // level_for(s)); then the logger is destroyed, so the sink holds all it will ever get. Returns
+  // each thread's id, by index.
+  std::vector<std::thread::id> log_from_every_thread(Logger& logger, const CheckingSink& sink,
+                                                     int per) {
+    std::vector<std::thread::id> ids(GetParam().threads);
+    start_bookkeeping(sink);
+    harness::Crew crew;
+    crew.add("logger", GetParam().threads, [&](Worker& w) {
+      ids[w.index()] = std::this_thread::get_id();
+      for (int s = 0; s < per; ++s) {
+        logger.log(level_for(s), make_message(w.index(), s));
+        logged_.fetch_add(1, std::memory_order_relaxed);
+        w.perturb();
+      }
+    });
+    crew.run();
+    logger.destroy();
+    return ids;
+  }
+
   std::atomic<std::int64_t> logged_{0};
 };
 
@@ -109,20 +130,7 @@ TEST_P(Concurrency, L1_EveryRecordWrittenExactlyOnce) {
   CheckingSink sink;
   sink.slow = true;
   Logger logger(sink, shape.capacity);
-  std::vector<std::thread::id> ids(shape.threads);
-  start_bookkeeping(sink);
-
-  harness::Crew crew;
-  crew.add("logger", shape.threads, [&](Worker& w) {
-    ids[w.index()] = std::this_thread::get_id();
-    for (int s = 0; s < per; ++s) {
-      logger.log(level_for(s), make_message(w.index(), s));
-      logged_.fetch_add(1, std::memory_order_relaxed);
-      w.perturb();
-    }
-  });
-  crew.run();
-  logger.destroy();
+  const std::vector<std::thread::id> ids = log_from_every_thread(logger, sink, per);
   EXPECT_EQ(sink.violations(), 0);
   ASSERT_EQ(sink.written(), per * shape.threads);
   std::vector<std::vector<int>> seen(shape.threads, std::vector<int>(per, 0));
@@ -142,20 +150,7 @@ TEST_P(Concurrency, L2_SequenceIsGaplessInWriteOrderAndFollowsProgramOrder) {
   CheckingSink sink;
   sink.slow = true;
   Logger logger(sink, shape.capacity);
-  std::vector<std::thread::id> ids(shape.threads);
-  start_bookkeeping(sink);
-
-  harness::Crew crew;
-  crew.add("logger", shape.threads, [&](Worker& w) {
-    ids[w.index()] = std::this_thread::get_id();
-    for (int s = 0; s < per; ++s) {
-      logger.log(level_for(s), make_message(w.index(), s));
-      logged_.fetch_add(1, std::memory_order_relaxed);
-      w.perturb();
-    }
-  });
-  crew.run();
-  logger.destroy();
+  const std::vector<std::thread::id> ids = log_from_every_thread(logger, sink, per);
   EXPECT_EQ(sink.violations(), 0);
   ASSERT_EQ(sink.written(), per * shape.threads);
   expect_exactly_once_in_order(sink, std::vector<int>(shape.threads, per), ids);

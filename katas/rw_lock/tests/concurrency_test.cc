@@ -148,6 +148,21 @@ TEST_P(Concurrency, L1_ExclusionHolds) {
   EXPECT_EQ(reads_.load(), std::int64_t{per_reader} * shape.readers);
 }
 
+// Takes the lock, 70% of the time trying the try_ call first (up to kTryAttempts times), and
+// blocking when that did not get it. Returns whether a try_ call got it.
+template <class TryLock, class Lock>
+bool lock_trying_first(Worker& w, TryLock try_lock, Lock lock) {
+  bool got = false;
+  if (w.chance(0.7)) {
+    for (int attempt = 0; attempt < kTryAttempts && !got; ++attempt) {
+      got = try_lock();
+      if (!got) w.perturb();
+    }
+  }
+  if (!got) lock();
+  return got;
+}
+
 // Level 1: the same, with the try_ calls mixed in. A try_ call that succeeds must really hold the
 // lock; one that fails must leave it as it was.
 TEST_P(Concurrency, L1_TryCallsMixedIn) {
@@ -162,15 +177,10 @@ TEST_P(Concurrency, L1_TryCallsMixedIn) {
   harness::Crew crew;
   crew.add("reader", shape.readers, [&](Worker& w) {
     for (int i = 0; i < per_reader; ++i) {
-      bool got = false;
-      if (w.chance(0.7)) {
-        for (int attempt = 0; attempt < kTryAttempts && !got; ++attempt) {
-          got = lock.try_lock_shared();
-          if (!got) w.perturb();
-        }
-        if (got) try_successes.fetch_add(1, std::memory_order_relaxed);
+      if (lock_trying_first(
+              w, [&] { return lock.try_lock_shared(); }, [&] { lock.lock_shared(); })) {
+        try_successes.fetch_add(1, std::memory_order_relaxed);
       }
-      if (!got) lock.lock_shared();
       reader_inside(data, w);
       lock.unlock_shared();
       w.perturb();
@@ -178,15 +188,10 @@ TEST_P(Concurrency, L1_TryCallsMixedIn) {
   });
   crew.add("writer", shape.writers, [&](Worker& w) {
     for (int i = 0; i < per_writer; ++i) {
-      bool got = false;
-      if (w.chance(0.7)) {
-        for (int attempt = 0; attempt < kTryAttempts && !got; ++attempt) {
-          got = lock.try_lock();
-          if (!got) w.perturb();
-        }
-        if (got) try_successes.fetch_add(1, std::memory_order_relaxed);
+      if (lock_trying_first(
+              w, [&] { return lock.try_lock(); }, [&] { lock.lock(); })) {
+        try_successes.fetch_add(1, std::memory_order_relaxed);
       }
-      if (!got) lock.lock();
       writer_inside(data, w);
       lock.unlock();
       w.perturb();

@@ -26,40 +26,37 @@ constexpr int kLaterWritersAllowed = 8;
 
 using Holds = std::vector<std::unique_ptr<Hold>>;
 
-TEST(Liveness, L1_WriterWaitsForTheReader) {
+// `first` takes a free lock; `second` must then stay out while it holds it, and get in when it
+// leaves (its unlock must wake the waiter). Hold keeps pointers to its descriptions: the strings
+// are declared first so that they outlive both threads.
+void expect_second_waits_for_first(Mode first, Mode second, const std::string& holder) {
+  const auto call = [](Mode mode) { return mode == Mode::kShared ? "lock_shared()" : "lock()"; };
+  const std::string first_what = std::string(call(first)) + " on a free lock";
+  const std::string second_what =
+      std::string(call(second)) + " while " + holder + " holds the lock, until it leaves";
+  const std::string wake_hint =
+      std::string(first == Mode::kShared ? "unlock_shared()" : "unlock()") +
+      " must let the waiting " + (second == Mode::kShared ? "reader" : "writer") + " in";
   WatchedLock lock;
-  Hold reader(lock, Mode::kShared, "lock_shared() on a free lock", "");
-  ASSERT_TRUE(reader.settle()) << "lock_shared() blocked on a lock nobody held";
-  Hold writer(lock, Mode::kExclusive, "lock() while a reader holds the lock, until it leaves",
-              "unlock_shared() by the last reader must let the waiting writer in");
-  EXPECT_FALSE(writer.settle()) << "lock() got in while a reader held the lock";
-  reader.finish();
-  writer.wait_entered();
-  writer.finish();
+  Hold held(lock, first, first_what.c_str(), "");
+  ASSERT_TRUE(held.settle()) << call(first) << " blocked on a lock nobody held";
+  Hold waiting(lock, second, second_what.c_str(), wake_hint.c_str());
+  EXPECT_FALSE(waiting.settle()) << call(second) << " got in while " << holder << " held the lock";
+  held.finish();
+  waiting.wait_entered();
+  waiting.finish();
+}
+
+TEST(Liveness, L1_WriterWaitsForTheReader) {
+  expect_second_waits_for_first(Mode::kShared, Mode::kExclusive, "a reader");
 }
 
 TEST(Liveness, L1_ReaderWaitsForTheWriter) {
-  WatchedLock lock;
-  Hold writer(lock, Mode::kExclusive, "lock() on a free lock", "");
-  ASSERT_TRUE(writer.settle()) << "lock() blocked on a lock nobody held";
-  Hold reader(lock, Mode::kShared, "lock_shared() while a writer holds the lock, until it leaves",
-              "unlock() must let the waiting reader in");
-  EXPECT_FALSE(reader.settle()) << "lock_shared() got in while a writer held the lock";
-  writer.finish();
-  reader.wait_entered();
-  reader.finish();
+  expect_second_waits_for_first(Mode::kExclusive, Mode::kShared, "a writer");
 }
 
 TEST(Liveness, L1_WriterWaitsForAnotherWriter) {
-  WatchedLock lock;
-  Hold first(lock, Mode::kExclusive, "lock() on a free lock", "");
-  ASSERT_TRUE(first.settle()) << "lock() blocked on a lock nobody held";
-  Hold second(lock, Mode::kExclusive, "lock() while another writer holds the lock, until it leaves",
-              "unlock() must let the waiting writer in");
-  EXPECT_FALSE(second.settle()) << "lock() got in while another writer held the lock";
-  first.finish();
-  second.wait_entered();
-  second.finish();
+  expect_second_waits_for_first(Mode::kExclusive, Mode::kExclusive, "another writer");
 }
 
 // Three readers inside, a writer waiting. It must stay out until the last of them leaves, and get

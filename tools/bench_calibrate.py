@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""bench_calibrate.py BUILD_DIR [--runs 5] [--katas a,b] [--out DIR]
+
+Measures how far the grader's performance ratio strays when the learner IS the reference: runs each
+kata's self-check benchmark --runs times with the grader's own settings, keeps every raw result,
+and prints, per kata, the scored ratio of each run under the grader's estimator and a few candidate
+ones, plus the wall time of each run. The numbers in docs/scoring.md come from here.
+"""
+import argparse
+import json
+import math
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grade  # noqa: E402
+import scoring  # noqa: E402
+
+
+def rates_by_workload(raw):
+    """{workload: {impl: [items/s per repetition]}} from a Google Benchmark JSON document."""
+    out = {}
+    for row in raw.get("benchmarks", []):
+        if row.get("run_type") != "iteration" or row.get("error_occurred"):
+            continue
+        match = grade.BENCH_NAME.match(row.get("run_name", row["name"]))
+        if not match or not row.get("items_per_second"):
+            continue
+        workload = grade.workload_name(match)
+        out.setdefault(workload, {}).setdefault(match["impl"], []).append(row["items_per_second"])
+    return out
+
+
+ESTIMATORS = {
+    "median": lambda xs: statistics.median(xs),
+    "best": max,
+    "2nd-best": lambda xs: sorted(xs)[-2] if len(xs) > 1 else xs[0],
+    "upper-half mean": lambda xs: statistics.mean(sorted(xs)[len(xs) // 2:]),
+}
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build_dir")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--katas", default="")
+    parser.add_argument("--out", default="")
+    parser.add_argument("--repetitions", type=int, default=grade.DEFAULT_REPETITIONS)
+    args = parser.parse_args()
+    build = Path(args.build_dir)
+    katas = args.katas.split(",") if args.katas else sorted(
+        p.name[: -len("_benchmark_selfcheck")] for p in build.glob("*_benchmark_selfcheck"))
+    out = Path(args.out) if args.out else build / "calibration"
+    out.mkdir(parents=True, exist_ok=True)
+    for kata in katas:
+        scored, seconds, raws = [], [], []
+        for run in range(args.runs):
+            started = time.monotonic()
+            summary = grade.run_benchmark(build, kata, args.repetitions, False, "reference")
+            seconds.append(time.monotonic() - started)
+            scored.append(scoring.score_ratio(summary)[0])
+            raw_path = build / f"bench-{kata}.json"
+            shutil.copy(raw_path, out / f"{kata}-{run}.json")
+            raws.append(rates_by_workload(json.loads(raw_path.read_text())))
+        print(f"## {kata}: {len(raws[0])} workloads, {args.repetitions} repetitions, "
+              f"wall time per run {min(seconds):.0f}-{max(seconds):.0f} s")
+        print(f"  scored (grader): " + ", ".join(f"{r:.3f}" if r else "-" for r in scored))
+        for name, estimate in ESTIMATORS.items():
+            per_run = []
+            for raw in raws:
+                per_run.append(geomean([estimate(impls["learner"]) / estimate(impls["reference"])
+                                        for impls in raw.values()
+                                        if impls.get("learner") and impls.get("reference")]))
+            print(f"  {name:>16}: " + ", ".join(f"{r:.3f}" for r in per_run)
+                  + f"   (max |r-1| {max(abs(r - 1) for r in per_run):.3f})")
+        worst = {}
+        for raw in raws:
+            for workload, impls in raw.items():
+                for impl, xs in impls.items():
+                    worst[workload] = max(worst.get(workload, 1), max(xs) / min(xs))
+        noisy = sorted(worst.items(), key=lambda kv: -kv[1])[:4]
+        print("  widest spread (max/min of one row): "
+              + ", ".join(f"{w} {s:.1f}x" for w, s in noisy))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
