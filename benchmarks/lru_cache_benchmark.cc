@@ -4,8 +4,8 @@
 // capacity: most gets miss and most puts evict) and `zipf` (Zipf(0.99) over 16x the capacity: a
 // few hot keys hit, the long tail misses), at 1, 2, 4 and 8 threads (the machine may have 2 cores:
 // oversubscription is part of the picture). Each repetition is a 30 ms window (bench::for_window):
-// the rows count lookups per second. Rows named BM_Lru<impl>/keys:K/threads:T, K = 0 hit, 1 miss,
-// 2 zipf.
+// the rows count lookups per second. Rows named BM_Lru<impl>/keys:K/iterations:1/threads:T, K = 0
+// hit, 1 miss, 2 zipf.
 #include <cstdint>
 #include <optional>
 #include <vector>

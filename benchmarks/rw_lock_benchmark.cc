@@ -2,7 +2,7 @@
 // 90% or 50%, at 1, 2, 4 and 8 threads (the machine may have 2 cores: oversubscription is part of
 // the picture). A read sums the table, a write increments it: a short critical section, so the
 // lock's own cost dominates. Same body for every implementation; rows named
-// BM_Mix<impl>/read_pct:R/threads:T.
+// BM_Mix<impl>/read_pct:R/iterations:1/threads:T (one iteration: a fixed window, see kWindow).
 #include <array>
 #include <atomic>
 #include <chrono>

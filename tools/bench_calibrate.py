@@ -20,20 +20,6 @@ import grade  # noqa: E402
 import scoring  # noqa: E402
 
 
-def rates_by_workload(raw):
-    """{workload: {impl: [items/s per repetition]}} from a Google Benchmark JSON document."""
-    out = {}
-    for row in raw.get("benchmarks", []):
-        if row.get("run_type") != "iteration" or row.get("error_occurred"):
-            continue
-        match = grade.BENCH_NAME.match(row.get("run_name", row["name"]))
-        if not match or not row.get("items_per_second"):
-            continue
-        workload = grade.workload_name(match)
-        out.setdefault(workload, {}).setdefault(match["impl"], []).append(row["items_per_second"])
-    return out
-
-
 ESTIMATORS = {
     "median": lambda xs: statistics.median(xs),
     "best": max,
@@ -68,7 +54,7 @@ def main():
             scored.append(scoring.score_ratio(summary)[0])
             raw_path = build / f"bench-{kata}.json"
             shutil.copy(raw_path, out / f"{kata}-{run}.json")
-            raws.append(rates_by_workload(json.loads(raw_path.read_text())))
+            raws.append(grade.rates_by_workload(json.loads(raw_path.read_text()))[0])
         print(f"## {kata}: {len(raws[0])} workloads, {args.repetitions} repetitions, "
               f"wall time per run {min(seconds):.0f}-{max(seconds):.0f} s")
         print(f"  scored (grader): " + ", ".join(f"{r:.3f}" if r else "-" for r in scored))

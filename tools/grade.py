@@ -274,8 +274,9 @@ def workload_name(match):
     return workload.replace("/process_time", "").replace("/real_time", "")
 
 
-def summarize_benchmark(data):
-    """{workload: {impl: {median, min, max, unit}}} of items per second, from the repetitions."""
+def rates_by_workload(data):
+    """({workload: {impl: [items/s of each repetition]}}, {impl: error}) from a Google Benchmark
+    JSON document."""
     runs = {}
     errors = {}
     for row in data.get("benchmarks", []):
@@ -284,13 +285,18 @@ def summarize_benchmark(data):
         match = BENCH_NAME.match(row.get("run_name", row["name"]))
         if not match:
             continue
-        workload = workload_name(match)
         if row.get("error_occurred"):
             errors[match["impl"]] = row.get("error_message", "error")
             continue
         rate = row.get("items_per_second")
         if rate:
-            runs.setdefault(workload, {}).setdefault(match["impl"], []).append(rate)
+            runs.setdefault(workload_name(match), {}).setdefault(match["impl"], []).append(rate)
+    return runs, errors
+
+
+def summarize_benchmark(data):
+    """{workload: {impl: {median, min, max, unit}}} of items per second, from the repetitions."""
+    runs, errors = rates_by_workload(data)
     workloads = {}
     for workload, impls in sorted(runs.items()):
         workloads[workload] = {}

@@ -16,7 +16,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -25,22 +24,12 @@
 #include "harness/config.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
+#include "shape.h"
 #include "watched_cache.h"
 
 namespace {
 
 using harness::Worker;
-
-struct Shape {
-  int threads;
-  std::size_t capacity;
-};
-
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_c" << info.param.capacity;
-  return name.str();
-}
 
 // A value that says which key and which write it belongs to, long enough to live on the heap, and
 // checkable: "k<key>v<version>:" then a filler letter repeated, the letter and the length derived

@@ -22,6 +22,7 @@
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "lru_model.h"
+#include "shape.h"
 #include "watched_cache.h"
 
 namespace {
@@ -61,17 +62,6 @@ class RecordedCache {
   WatchedCache<Key, std::int64_t> cache_;
   harness::lin::Recorder<LruOp, LruResult> recorder_;
 };
-
-struct Shape {
-  int threads;
-  std::size_t capacity;
-};
-
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_c" << info.param.capacity;
-  return name.str();
-}
 
 class Linearizability : public testing::TestWithParam<Shape> {
  protected:
