@@ -3,7 +3,7 @@
 // than the cache: nearly every get hits, every hit moves its entry), `miss` (uniform over 16x the
 // capacity: most gets miss and most puts evict) and `zipf` (Zipf(0.99) over 16x the capacity: a
 // few hot keys hit, the long tail misses), at 1, 2, 4 and 8 threads (the machine may have 2 cores:
-// oversubscription is part of the picture). Each repetition is a 30 ms window (bench::for_window):
+// oversubscription is part of the picture). Each repetition is a 50 ms window (bench::for_window):
 // the rows count lookups per second. Rows named BM_Lru<impl>/keys:K/iterations:1/threads:T, K = 0
 // hit, 1 miss, 2 zipf.
 #include <cstdint>
@@ -19,7 +19,7 @@ using Key = std::int64_t;
 using Value = std::int64_t;
 constexpr std::size_t kCapacity = 1024;
 constexpr int kOpsPerBatch = 64;
-constexpr std::chrono::milliseconds kWindow(30);
+constexpr std::chrono::milliseconds kWindow(50);
 
 using learner = KATA_LEARNER_NS::LRUCache<Key, Value>;
 using reference = solution::LRUCache<Key, Value>;

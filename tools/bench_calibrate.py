@@ -22,6 +22,8 @@ import scoring  # noqa: E402
 
 ESTIMATORS = {
     "median": lambda xs: statistics.median(xs),
+    "iqm": lambda xs: statistics.mean(sorted(xs)[len(xs) // 4: len(xs) - len(xs) // 4]),
+    "harmonic mean": statistics.harmonic_mean,
     "best": max,
     "2nd-best": lambda xs: sorted(xs)[-2] if len(xs) > 1 else xs[0],
     "upper-half mean": lambda xs: statistics.mean(sorted(xs)[len(xs) // 2:]),
@@ -39,6 +41,8 @@ def main():
     parser.add_argument("--katas", default="")
     parser.add_argument("--out", default="")
     parser.add_argument("--repetitions", type=int, default=grade.DEFAULT_REPETITIONS)
+    parser.add_argument("--min-time", type=float, default=grade.BENCH_MIN_TIME)
+    parser.add_argument("--bench-seconds", type=float, default=grade.BENCH_SECONDS)
     args = parser.parse_args()
     build = Path(args.build_dir)
     katas = args.katas.split(",") if args.katas else sorted(
@@ -49,13 +53,16 @@ def main():
         scored, seconds, raws = [], [], []
         for run in range(args.runs):
             started = time.monotonic()
-            summary = grade.run_benchmark(build, kata, args.repetitions, False, "reference")
+            summary = grade.run_benchmark(build, kata, args.repetitions, False, "reference",
+                                          args.min_time, args.bench_seconds)
             seconds.append(time.monotonic() - started)
             scored.append(scoring.score_ratio(summary)[0])
             raw_path = build / f"bench-{kata}.json"
             shutil.copy(raw_path, out / f"{kata}-{run}.json")
             raws.append(grade.rates_by_workload(json.loads(raw_path.read_text()))[0])
-        print(f"## {kata}: {len(raws[0])} workloads, {args.repetitions} repetitions, "
+        reps = sorted({len(xs) for raw in raws for impls in raw.values() for xs in impls.values()})
+        print(f"## {kata}: {len(raws[0])} workloads, {reps[0]}-{reps[-1]} repetitions of "
+              f"{args.min_time} s, "
               f"wall time per run {min(seconds):.0f}-{max(seconds):.0f} s")
         print(f"  scored (grader): " + ", ".join(f"{r:.3f}" if r else "-" for r in scored))
         for name, estimate in ESTIMATORS.items():

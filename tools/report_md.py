@@ -47,12 +47,12 @@ def chart(k):
     impls = sorted({i for w in workloads.values() for i in w},
                    key=lambda i: (i not in ("learner", "reference"), i != "learner", i))
     names = list(workloads)
-    out = ["", "Throughput (million items/s, median of runs); bars in order: " + ", ".join(impls), "",
+    out = ["", "Throughput (million items/s, interquartile mean of runs); bars in order: " + ", ".join(impls), "",
            "```mermaid", "xychart-beta", f'  title "{k["kata"]}"',
            "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
            '  y-axis "M items/s"']
     for impl in impls:
-        values = [workloads[n].get(impl, {}).get("median", 0) / 1e6 for n in names]
+        values = [workloads[n].get(impl, {}).get("iqm", 0) / 1e6 for n in names]
         out.append("  bar [" + ", ".join(f"{v:.3f}" for v in values) + "]")
     out.append("```")
     found = scoring.ratios(bench)
@@ -60,5 +60,5 @@ def chart(k):
         out += ["", "| workload | learner / reference | range |", "|---|---|---|"]
         for workload, r in found.items():
             unsteady = "" if r.steady else " (unsteady: not scored)"
-            out.append(f"| `{workload}` | {r.median:.2f}{unsteady} | {r.low:.2f} .. {r.high:.2f} |")
+            out.append(f"| `{workload}` | {r.center:.2f}{unsteady} | {r.low:.2f} .. {r.high:.2f} |")
     return out

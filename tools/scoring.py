@@ -23,17 +23,23 @@ FULL_MARKS_RATIO = 0.95
 # run measured the machine's schedule, not the code: it is shown, not scored, in that run.
 STEADY_SPREAD = 3.0
 
-Ratio = collections.namedtuple("Ratio", "median low high steady")
+Ratio = collections.namedtuple("Ratio", "center low high steady")
+
+
+def center(rates):
+    """The estimate of one implementation's throughput on a workload: the interquartile mean of
+    its repetitions (docs/scoring.md, Calibration), or the median in a report from before it."""
+    return rates.get("iqm", rates["median"])
 
 
 def ratios(benchmark):
-    """{workload: Ratio} of learner / reference throughput: the ratio of medians, its range
+    """{workload: Ratio} of learner / reference throughput: the ratio of centers, its range
     (slowest learner run / fastest reference run .. fastest / slowest), and whether it is steady."""
     out = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
         mine, ref = impls.get("learner"), impls.get("reference")
-        if mine and ref and ref["median"] > 0 and ref["min"] > 0:
-            out[workload] = Ratio(mine["median"] / ref["median"], mine["min"] / ref["max"],
+        if mine and ref and center(ref) > 0 and ref["min"] > 0:
+            out[workload] = Ratio(center(mine) / center(ref), mine["min"] / ref["max"],
                                   mine["max"] / ref["min"], ref["max"] <= STEADY_SPREAD * ref["min"])
     return out
 
@@ -56,7 +62,7 @@ def score_ratio(benchmark):
     scored = {w: r for w, r in found.items() if r.steady} or found
     if not scored:
         return None, {}
-    return math.exp(sum(math.log(r.median) for r in scored.values()) / len(scored)), scored
+    return math.exp(sum(math.log(r.center) for r in scored.values()) / len(scored)), scored
 
 
 def score(report):

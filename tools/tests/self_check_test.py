@@ -56,7 +56,7 @@ def main():
             continue
         ratios = []
         for _ in range(args.runs):
-            result = grade.run_benchmark(build, name, 7, False, "reference")
+            result = grade.run_benchmark(build, name, grade.DEFAULT_REPETITIONS, False, "reference")
             found = scoring.ratios(result)
             workloads = (result or {}).get("workloads", {})
             if not found or len(found) != len(workloads):

@@ -1,0 +1,227 @@
+"""Runs one kata test binary for the grader, in as few processes as it can, and says per test what
+happened.
+
+One process for the whole suite is 2-3x faster than one process per test (ctest's way): most of a
+sanitizer build's time per test is its start-up. But a submission may end the process in the
+middle (a crash, a sanitizer report, the watchdog, std::exit), so the run goes in rounds:
+
+  1. run every test not yet decided in one process, gtest writing its own XML report;
+  2. if the process finished, gtest's report decides every test it ran;
+  3. if it did not, the test it was in (the last `[ RUN ]` without its end) is decided from its
+     output, as is any test that printed `[  FAILED  ]`; tests that printed `[ OK ]` are run again,
+     since only gtest's own report counts as a pass (a header that prints "[ OK ]" and exits 0 must
+     not pass);
+  4. repeat with the tests left. A round that decides nothing (the process died before its first
+     test, or between two tests) switches to one process per test, where a death is that test's.
+
+Each process gets the same limits as a ctest run: TEST_TIMEOUT seconds per test (measured from its
+`[ RUN ]` line, so a suite's length does not count against one test), and OUTPUT_LIMIT bytes of
+output (RLIMIT_FSIZE, see limit_output: a process that writes more is killed by SIGXFSZ, and its
+test reported).
+"""
+import os
+import re
+import resource
+import signal
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TEST_TIMEOUT = 120
+OUTPUT_LIMIT = 256 << 20
+POLL_SECONDS = 0.2
+
+RUN = re.compile(rb"^\[ RUN      \] (\S+)$", re.M)
+END = re.compile(rb"^\[(?:       OK |  FAILED  )\] (\S+?)(?:,| \(|$)", re.M)
+SUMMARY = re.compile(rb"^\[==========\] ", re.M)
+
+
+def limit_output():
+    """Caps the size of any file this process and its children write at OUTPUT_LIMIT. Call it
+    once, before the first run_suite: set here rather than in each child (preexec_fn is unsafe in
+    a threaded parent), and nothing the grader itself writes comes near it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if hard == resource.RLIM_INFINITY or hard > OUTPUT_LIMIT:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, hard))
+
+
+def _clip(text, keep=100_000):
+    """The start and the end of a long output: the not-implemented message comes first, sanitizer
+    and watchdog reports last."""
+    if len(text) <= 2 * keep:
+        return text.decode("utf-8", "replace")
+    return (text[:keep].decode("utf-8", "replace") + "\n[... output cut ...]\n"
+            + text[-keep:].decode("utf-8", "replace"))
+
+
+class _Progress:
+    """Follows a running test binary's output: which test it is in, and since when."""
+
+    def __init__(self, log):
+        self.log = log
+        self.read = 0
+        self.current = None
+        self.since = time.monotonic()
+
+    def update(self):
+        with open(self.log, "rb") as f:
+            f.seek(self.read)
+            chunk = f.read()
+        # Only whole lines: a marker split across two reads is seen on the next one.
+        cut = chunk.rfind(b"\n") + 1
+        self.read += cut
+        for match in sorted(list(RUN.finditer(chunk[:cut])) + list(END.finditer(chunk[:cut])),
+                            key=lambda m: m.start()):
+            self.current = match.group(1).decode() if match.re is RUN else None
+            self.since = time.monotonic()
+
+
+def _run_process(command, log, cwd):
+    """Runs command with output to log; returns (exit code or signal as -N, test killed by the
+    timeout or '' when killed between tests, None when not killed)."""
+    with open(log, "wb") as out:
+        # Its own session, so a timeout kills the test and anything it started.
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
+                                start_new_session=True)
+    progress = _Progress(log)
+    while proc.poll() is None:
+        time.sleep(POLL_SECONDS)
+        progress.update()
+        if time.monotonic() - progress.since > TEST_TIMEOUT:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            return proc.returncode, progress.current or ""
+    return proc.returncode, None
+
+
+def _gtest_report(xml):
+    """{test: (verdict, seconds)} from gtest's XML report; None if there is none (the process
+    did not finish)."""
+    try:
+        root = ET.parse(xml).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    report = {}
+    for case in root.iter("testcase"):
+        name = f"{case.get('classname')}.{case.get('name')}"
+        if case.get("status") != "run" or case.get("result") not in (None, "completed"):
+            verdict = "skipped"
+        else:
+            verdict = "failed" if case.find("failure") is not None else "passed"
+        report[name] = (verdict, float(case.get("time") or 0))
+    return report
+
+
+def _blocks(output):
+    """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or None)}."""
+    starts = [(m.start(), m.group(1).decode()) for m in RUN.finditer(output)]
+    summary = SUMMARY.search(output, starts[-1][0]) if starts else None
+    blocks = {}
+    for i, (start, name) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else (summary.start() if summary
+                                                            else len(output))
+        text = output[start:end]
+        ended = None
+        for match in END.finditer(text):
+            if match.group(1).decode() == name:
+                ended = "OK" if b"       OK " in match.group(0) else "FAILED"
+                break
+        blocks[name] = (_clip(text), ended)
+    return blocks
+
+
+def _describe_exit(code):
+    if code is None:
+        return "did not finish"
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else ""
+        extra = " (over the output limit)" if -code == signal.SIGXFSZ else ""
+        return f"was killed by signal {-code} {name}{extra}".strip()
+    return f"exited with status {code}"
+
+
+def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
+    """Runs `tests` (full gtest names) of one binary. Returns {test: verdict}, where verdict is
+    {"passed": bool, "seconds": float, "output": str for a failed test, "ended": how the process
+    ended, if that is what decided the test}."""
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    decided = {}
+    left = list(tests)
+    one_by_one = False
+    round_number = 0
+    while left:
+        batch = left[:1] if one_by_one else left
+        round_number += 1
+        xml = work_dir / f"round-{round_number}.xml"
+        log = work_dir / f"round-{round_number}.log"
+        xml.unlink(missing_ok=True)
+        started = time.monotonic()
+        code, killed_in = _run_process(list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
+                                                        f"--gtest_output=xml:{xml}"], log, cwd)
+        output = log.read_bytes()
+        blocks = _blocks(output)
+        report = _gtest_report(xml)
+        now = {}
+        finished = report is not None and killed_in is None
+        if finished:
+            failed_any = any(report.get(name, ("failed",))[0] != "passed" for name in batch)
+            # gtest exits 1 when a test failed; anything else after a complete report (a leak
+            # report at exit, a crash in a static destructor) belongs to no test in particular.
+            after = _describe_exit(code) if code != (1 if failed_any else 0) else None
+            for name in batch:
+                verdict, seconds = report.get(name, ("missing", 0.0))
+                text = blocks.get(name, ("", None))[0]
+                if verdict == "passed" and after is None:
+                    now[name] = {"passed": True, "seconds": seconds, "output": ""}
+                elif verdict == "passed" and len(batch) == 1:
+                    tail = output[output.rfind(b"[==========] "):][-20000:]
+                    now[name] = {"passed": False, "seconds": seconds, "output": _clip(tail),
+                                 "ended": f"the test passed, then the process {after}"}
+                elif verdict == "passed":
+                    continue  # run it again on its own to see whose it is
+                elif verdict == "failed":
+                    now[name] = {"passed": False, "seconds": seconds, "output": text}
+                else:
+                    why = ("the test was skipped" if verdict == "skipped"
+                           else "the test binary finished without running this test")
+                    now[name] = {"passed": False, "seconds": seconds, "output": text, "ended": why}
+            if after is not None:
+                one_by_one = True
+        else:
+            for name, (text, ended) in blocks.items():
+                if name not in batch:
+                    continue
+                if ended == "FAILED":
+                    now[name] = {"passed": False, "seconds": 0.0, "output": text}
+                elif ended is None:
+                    # the test the process was in when it died, or was killed
+                    if killed_in == name:
+                        why = f"the test did not finish in {TEST_TIMEOUT} s and was killed"
+                    elif code == 0:
+                        why = "the process exited 0 in the middle of this test"
+                    else:
+                        why = f"the process {_describe_exit(code)} during this test"
+                    now[name] = {"passed": False, "seconds": round(time.monotonic() - started, 3),
+                                 "output": text, "ended": why}
+            if not now and len(batch) == 1:
+                name = batch[0]
+                if killed_in is not None:
+                    why = f"the test binary hung for {TEST_TIMEOUT} s before running this test"
+                elif code == 0 and name in blocks:
+                    why = "the process exited 0 before gtest reported this test"
+                elif code == 0:
+                    why = "the test binary exited 0 without running this test"
+                else:
+                    why = f"the test binary {_describe_exit(code)} before running this test"
+                now[name] = {"passed": False, "seconds": 0.0,
+                             "output": _clip(output), "ended": why}
+        if not now:
+            one_by_one = True
+        decided.update(now)
+        left = [name for name in left if name not in decided]
+    return decided
