@@ -7,11 +7,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/config.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "watched_queue.h"
@@ -28,12 +28,9 @@ struct Shape {
   std::size_t capacity;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "p" << info.param.producers << "_c" << info.param.consumers << "_cap"
-       << info.param.capacity;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"p", &Shape::producers}, std::pair{"c", &Shape::consumers},
+                         std::pair{"cap", &Shape::capacity});
 
 // Items carry their producer and sequence number, so loss, duplication and reordering all show.
 using Item = std::int64_t;
@@ -65,7 +62,8 @@ class Concurrency : public testing::TestWithParam<Shape> {
   void take(Taken& taken, Item item) {
     popped_.fetch_add(1, std::memory_order_relaxed);
     int producer = producer_of(item);
-    ASSERT_TRUE(producer >= 0 && producer < GetParam().producers) << "popped a value never pushed: " << item;
+    ASSERT_TRUE(producer >= 0 && producer < GetParam().producers)
+        << "popped a value never pushed: " << item;
     taken.last_seq.resize(GetParam().producers, -1);
     ASSERT_GT(seq_of(item), taken.last_seq[producer])
         << "producer " << producer << "'s items came out of order: item " << seq_of(item)
@@ -75,7 +73,8 @@ class Concurrency : public testing::TestWithParam<Shape> {
   }
 
   // Every item in `expected_counts[producer]` first items of each producer taken exactly once.
-  static void expect_exactly_once(const std::vector<Taken>& all, const std::vector<int>& per_producer) {
+  static void expect_exactly_once(const std::vector<Taken>& all,
+                                  const std::vector<int>& per_producer) {
     std::vector<std::vector<int>> seen(per_producer.size());
     for (std::size_t p = 0; p < per_producer.size(); ++p) seen[p].assign(per_producer[p], 0);
     for (const auto& taken : all) {
@@ -192,8 +191,9 @@ TEST_P(Concurrency, L2_MixedOperationsLoseNothing) {
             pushed = queue.try_push(item);
             break;
           default:
-            pushed = watched("try_push_for(<=200 us)", "a timed push must give up",
-                             [&] { return queue.try_push_for(Item{item}, std::chrono::microseconds(w.uniform(0, 200))); });
+            pushed = watched("try_push_for(<=200 us)", "a timed push must give up", [&] {
+              return queue.try_push_for(Item{item}, std::chrono::microseconds(w.uniform(0, 200)));
+            });
         }
         w.perturb();
       }
@@ -213,8 +213,9 @@ TEST_P(Concurrency, L2_MixedOperationsLoseNothing) {
           item = queue.try_pop();
           break;
         default:
-          item = watched("try_pop_for(<=200 us)", "a timed pop must give up",
-                         [&] { return queue.try_pop_for(std::chrono::microseconds(w.uniform(0, 200))); });
+          item = watched("try_pop_for(<=200 us)", "a timed pop must give up", [&] {
+            return queue.try_pop_for(std::chrono::microseconds(w.uniform(0, 200)));
+          });
       }
       if (item) {
         take(taken[w.index()], *item);
@@ -227,7 +228,8 @@ TEST_P(Concurrency, L2_MixedOperationsLoseNothing) {
   expect_exactly_once(taken, std::vector<int>(shape.producers, per_producer));
 }
 
-// Level 3: close() lands in the middle of the stream. Exactly the pushes that returned true come out.
+// Level 3: close() lands in the middle of the stream. Exactly the pushes that returned true come
+// out.
 TEST_P(Concurrency, L3_CloseMidStreamKeepsExactlyTheAcceptedItems) {
   const Shape shape = GetParam();
   const int per_producer = items_per_producer() / 2 + 1;
@@ -242,9 +244,12 @@ TEST_P(Concurrency, L3_CloseMidStreamKeepsExactlyTheAcceptedItems) {
     int s = 0;
     while (s < per_producer) {
       bool ok = w.chance(0.5)
-                    ? watched("push()", "close() must wake producers", [&] { return queue.push(make_item(w.index(), s)); })
-                    : watched("try_push_for(<=200 us)", "",
-                              [&] { return queue.try_push_for(make_item(w.index(), s), std::chrono::microseconds(w.uniform(0, 200))); });
+                    ? watched("push()", "close() must wake producers",
+                              [&] { return queue.push(make_item(w.index(), s)); })
+                    : watched("try_push_for(<=200 us)", "", [&] {
+                        return queue.try_push_for(make_item(w.index(), s),
+                                                  std::chrono::microseconds(w.uniform(0, 200)));
+                      });
       if (ok) {
         ++s;
         pushed_.fetch_add(1, std::memory_order_relaxed);
@@ -256,7 +261,8 @@ TEST_P(Concurrency, L3_CloseMidStreamKeepsExactlyTheAcceptedItems) {
     accepted[w.index()] = s;
   });
   crew.add("consumer", shape.consumers, [&](Worker& w) {
-    while (auto item = watched("pop()", "close() must wake consumers: lost wakeup?", [&] { return queue.pop(); })) {
+    while (auto item = watched("pop()", "close() must wake consumers: lost wakeup?",
+                               [&] { return queue.pop(); })) {
       take(taken[w.index()], *item);
       w.perturb();
     }

@@ -24,6 +24,7 @@
 #include "harness/lin/checker.h"
 #include "harness/lin/queue_model.h"
 #include "harness/lin/report.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "recorded_queue.h"
@@ -39,11 +40,8 @@ struct Shape {
   std::size_t capacity;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_cap" << info.param.capacity;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"cap", &Shape::capacity});
 
 // Unique items: thread * 1000 + sequence (+1, so that no item is 0).
 Item make_item(int thread, int seq) { return thread * 1000 + seq + 1; }

@@ -9,13 +9,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "checking_sink.h"
 #include "harness/config.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "watched_logger.h"
@@ -30,11 +30,8 @@ struct Shape {
   std::size_t capacity;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_cap" << info.param.capacity;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"cap", &Shape::capacity});
 
 // A message names its logging thread and its number in that thread's program order.
 constexpr std::int64_t kStride = 1 << 24;

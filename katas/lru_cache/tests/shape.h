@@ -1,10 +1,9 @@
 // The parameter of the kata's concurrent tests: how many threads, on a cache of what capacity.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstddef>
-#include <string>
+
+#include "harness/param_name.h"
 
 struct Shape {
   int threads;
@@ -12,6 +11,5 @@ struct Shape {
 };
 
 // t<threads>_c<capacity>, the test name's suffix.
-inline std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  return "t" + std::to_string(info.param.threads) + "_c" + std::to_string(info.param.capacity);
-}
+inline const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"c", &Shape::capacity});

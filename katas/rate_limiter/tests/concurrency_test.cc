@@ -13,11 +13,11 @@
 #include <barrier>
 #include <chrono>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "harness/config.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "manual_clock.h"
@@ -35,11 +35,9 @@ struct Shape {
   std::int64_t max_permits;  // each call asks for 1..max_permits
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_b" << info.param.burst << "_k" << info.param.max_permits;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"b", &Shape::burst},
+                         std::pair{"k", &Shape::max_permits});
 
 class Concurrency : public testing::TestWithParam<Shape> {
  protected:

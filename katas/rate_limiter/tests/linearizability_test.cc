@@ -1,11 +1,11 @@
-// Level 2. Linearizability: many short seeded runs, each on a fresh limiter and manual clock: acquirer
-// threads call try_acquire() and available(), one more thread advances the clock by a fraction of
-// a permit to a couple of permits at a time, and every call (clock advances included) is recorded
-// with when it started and when it returned. The checker then looks for one order of all the calls,
-// consistent with what finished before what started, in which a one-thread token bucket
-// (rate_limiter_model.h) gives every call the result it really returned. A permit granted twice, a
-// refill credited twice or not at all, a refusal while permits were there at every instant of the
-// call: each makes a history no order explains, shown as the few calls that prove it.
+// Level 2. Linearizability: many short seeded runs, each on a fresh limiter and manual clock:
+// acquirer threads call try_acquire() and available(), one more thread advances the clock by a
+// fraction of a permit to a couple of permits at a time, and every call (clock advances included)
+// is recorded with when it started and when it returned. The checker then looks for one order of
+// all the calls, consistent with what finished before what started, in which a one-thread token
+// bucket (rate_limiter_model.h) gives every call the result it really returned. A permit granted
+// twice, a refill credited twice or not at all, a refusal while permits were there at every instant
+// of the call: each makes a history no order explains, shown as the few calls that prove it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +20,7 @@
 #include "harness/lin/checker.h"
 #include "harness/lin/history.h"
 #include "harness/lin/report.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "manual_clock.h"
@@ -37,11 +38,8 @@ struct Shape {
   std::int64_t burst;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_b" << info.param.burst;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"b", &Shape::burst});
 
 class Linearizability : public testing::TestWithParam<Shape> {};
 

@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <mutex>
 #include <shared_mutex>
-#include <sstream>
 #include <string>
 
 #include "harness/config.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "watched_lock.h"
@@ -26,11 +26,8 @@ struct Shape {
   int writers;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "r" << info.param.readers << "_w" << info.param.writers;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"r", &Shape::readers}, std::pair{"w", &Shape::writers});
 
 // A try_ call that keeps failing falls back to the blocking call after this many attempts: a
 // try_lock() can fail for as long as readers keep coming, which is allowed.

@@ -11,12 +11,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "harness/config.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "watched_map.h"
@@ -32,11 +32,8 @@ struct Shape {
   std::size_t stripes;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_s" << info.param.stripes;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"s", &Shape::stripes});
 
 // Values derived from keys, so a reader can tell a right value from a wrong one.
 std::int64_t value_of(Key key) { return key * 7 + 3; }

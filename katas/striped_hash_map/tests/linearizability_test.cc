@@ -20,6 +20,7 @@
 #include "harness/lin/checker.h"
 #include "harness/lin/history.h"
 #include "harness/lin/report.h"
+#include "harness/param_name.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "hash_map_model.h"
@@ -77,11 +78,8 @@ struct Shape {
   std::size_t stripes;
 };
 
-std::string shape_name(const testing::TestParamInfo<Shape>& info) {
-  std::ostringstream name;
-  name << "t" << info.param.threads << "_s" << info.param.stripes;
-  return name.str();
-}
+const auto shape_name =
+    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"s", &Shape::stripes});
 
 class Linearizability : public testing::TestWithParam<Shape> {
  protected:
