@@ -6,6 +6,8 @@
 //    exactly what a one-thread bucket (modelled by the test, in nano-permits) would hold.
 //  - Clock advanced concurrently by its own thread: never more than burst + rate x elapsed granted;
 //    once idle for burst/rate seconds the bucket is full again.
+// Level 3: a permit earned before a try_acquire() began is granted, whatever available() calls run
+// beside it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -293,6 +295,66 @@ TEST_P(Concurrency, L2_AdvancingClockNeverOvergrants) {
   EXPECT_EQ(limiter.available(), shape.burst) << "the bucket did not fill up again after idling";
   EXPECT_TRUE(limiter.try_acquire(shape.burst));
   EXPECT_FALSE(limiter.try_acquire());
+}
+
+// Level 3, one race at a time, with an exact answer. The bucket (burst 1) is empty and the clock
+// moves on by exactly one permit's time; then, at the same instant, one thread calls
+// try_acquire(1) while the others call available(). Nobody else takes permits and the permit was
+// earned before any call began, so try_acquire(1) must succeed, every round. A limiter that marks
+// the time as credited before the credit is in the bucket lets the taker see nothing to credit
+// and be refused in between; its totals still come out right a moment later.
+TEST_P(Concurrency, L3_AnEarnedPermitIsGrantedWhileOthersLook) {
+  const Shape shape = GetParam();
+  constexpr std::int64_t kRate = 1000;
+  const int rounds = harness::scaled(120000);
+  ManualClock clock;
+  Limiter limiter(kRate, 1, clock);
+  ASSERT_TRUE(limiter.try_acquire(1));
+  describe("one permit earned per round, one taker, the others calling available()");
+  // The calls must overlap within tens of nanoseconds, not just start in the same microsecond:
+  // each round starts on a spinning gate (a futex barrier's wake-ups are microseconds apart), the
+  // last thread to arrive moving the clock on, then each thread waits a random few hundred
+  // nanoseconds (the perturbation's yields and sleeps would pull the calls apart).
+  std::atomic<std::int64_t> arrived{0};
+  std::atomic<int> open{0};
+  auto start_together = [&](Worker& w, int round) {
+    if (arrived.fetch_add(1) + 1 == std::int64_t{shape.threads} * (round + 1)) {
+      clock.advance(std::chrono::nanoseconds(kBillion / kRate));
+      round_.fetch_add(1);
+      open.store(round + 1, std::memory_order_release);
+    } else {
+      for (int spins = 1; open.load(std::memory_order_acquire) <= round; ++spins) {
+        if (spins % 64 == 0) std::this_thread::yield();  // more threads than cores
+      }
+    }
+    for (auto spins = w.uniform(0, 1000); spins > 0; --spins) {
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    }
+  };
+  std::atomic<int> refused{0};
+  std::atomic<int> first_refused{-1};
+  harness::Crew crew;
+  crew.add("taker", 1, [&](Worker& w) {
+    for (int r = 0; r < rounds; ++r) {
+      start_together(w, r);
+      if (!limiter.try_acquire(1) && refused.fetch_add(1) == 0) first_refused.store(r);
+    }
+  });
+  crew.add("looker", shape.threads - 1, [&](Worker& w) {
+    for (int r = 0; r < rounds; ++r) {
+      start_together(w, r);
+      const std::int64_t left = limiter.available();
+      if (left < 0 || left > 1) {
+        throw harness::WorkerFailed("available() is " + std::to_string(left) +
+                                    " in a bucket of burst 1");
+      }
+    }
+  });
+  crew.run();
+  EXPECT_EQ(refused.load(), 0) << "try_acquire(1) was refused in " << refused.load() << " of "
+                               << rounds << " rounds (first: round " << first_refused.load()
+                               << ") although the clock had earned the permit before the call "
+                                  "and nobody else takes permits";
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Concurrency,
