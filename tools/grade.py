@@ -159,9 +159,17 @@ def first_learner_frame(output, kata):
     return match.group(1) if match else None
 
 
-def explain(output, kata, ended=None):
-    """(kind, detail) of why a test failed, from its output and, if the process ended abnormally,
-    how (test_runner's "ended")."""
+# How test_runner's causes read in the report when the output names nothing more precise.
+CAUSE_KINDS = {test_runner.TIMEOUT: "hang", test_runner.NOT_RUN: "missing",
+               test_runner.EXIT_0: "tampering", test_runner.DIED: "crash"}
+CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
+               test_runner.EXIT_0: " (std::exit in the header?)"}
+
+
+def explain(output, kata, verdict=None):
+    """(kind, detail) of why a test failed, from its output and, if the way its process ended
+    decided it, that (test_runner's "cause" and "ended")."""
+    cause = (verdict or {}).get("cause")
     if "is not implemented yet" in output:
         match = re.search(r"([A-Za-z_][\w:]*(?:\([^)]*\))? is not implemented yet)", output)
         return "not_implemented", match.group(1) if match else "not implemented"
@@ -185,13 +193,9 @@ def explain(output, kata, ended=None):
         return "assertion", " / ".join(line.strip() for line in after[:4])[:300]
     if found:
         return found[0], found[1][:300]
-    if ended and "was killed" in ended and "did not finish" in ended:
-        return "hang", ended
-    if ended and "without running" in ended:
-        return "missing", ended + " (did it exit or crash at start-up?)"
-    if ended and "exited 0" in ended:
-        return "tampering", ended + " (std::exit in the header?)"
-    return "crash", ended or "the test process died without a report (crash, or killed by a limit)"
+    if cause:
+        return CAUSE_KINDS[cause], verdict["ended"] + CAUSE_HINTS.get(cause, "")
+    return "crash", "the test process died without a report (crash, or killed by a limit)"
 
 
 def grade_tests(kata, expected, built, verdicts):
@@ -210,7 +214,7 @@ def grade_tests(kata, expected, built, verdicts):
                 if verdict["passed"]:
                     entry["passed"] = True
                 else:
-                    kind, detail = explain(verdict["output"], kata, verdict.get("ended"))
+                    kind, detail = explain(verdict["output"], kata, verdict)
                     entry["failure"] = {"kind": kind, "detail": detail}
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)

@@ -144,10 +144,84 @@ def _describe_exit(code):
     return f"exited with status {code}"
 
 
+# Why the process, and not an assertion, decided a failed test (verdict["cause"]):
+TIMEOUT = "timeout"      # killed after TEST_TIMEOUT seconds in the test (or before any test)
+EXIT_0 = "exit_0"        # the process exited 0 in the middle of the test, or before gtest reported it
+NOT_RUN = "not_run"      # the process ended before the test started, or gtest skipped it
+DIED = "died"            # a signal or an unexpected exit status, during the test or after it passed
+
+
+def _failed(output, seconds=0.0, cause=None, why=None):
+    verdict = {"passed": False, "seconds": seconds, "output": output}
+    if cause:
+        verdict.update(cause=cause, ended=why)
+    return verdict
+
+
+def _decide_finished(batch, report, blocks, output, code):
+    """The verdicts of a process that wrote its report: ({test: verdict}, whether a failure after
+    the report, owned by no test, means each passing test must run again on its own)."""
+    failed_any = any(report.get(name, ("failed",))[0] != "passed" for name in batch)
+    # gtest exits 1 when a test failed; anything else after a complete report (a leak report at
+    # exit, a crash in a static destructor) belongs to no test in particular.
+    after = _describe_exit(code) if code != (1 if failed_any else 0) else None
+    now = {}
+    for name in batch:
+        verdict, seconds = report.get(name, ("missing", 0.0))
+        text = blocks.get(name, ("", None))[0]
+        if verdict == "passed" and after is None:
+            now[name] = {"passed": True, "seconds": seconds, "output": ""}
+        elif verdict == "passed" and len(batch) == 1:
+            tail = output[output.rfind(b"[==========] "):]
+            now[name] = _failed(_clip(tail), seconds, DIED, f"the test passed, then the process {after}")
+        elif verdict == "passed":
+            continue  # run it again on its own to see whose it is
+        elif verdict == "failed":
+            now[name] = _failed(text, seconds)
+        else:
+            why = ("gtest skipped the test" if verdict == "skipped"
+                   else "the test binary finished without running this test")
+            now[name] = _failed(text, seconds, NOT_RUN, why)
+    return now, after is not None
+
+
+def _decide_died(batch, blocks, code, killed_in, seconds):
+    """The verdicts a process that died (or was killed) without its report still gives: the tests
+    it reported failed, and the one it was in."""
+    now = {}
+    for name, (text, ended) in blocks.items():
+        if name not in batch or ended == "OK":
+            continue  # an OK line is not gtest's report: the test runs again
+        if ended == "FAILED":
+            now[name] = _failed(text)
+        elif killed_in == name:
+            now[name] = _failed(text, seconds, TIMEOUT,
+                                f"the test did not finish in {TEST_TIMEOUT} s and was killed")
+        elif code == 0:
+            now[name] = _failed(text, seconds, EXIT_0, "the process exited 0 in the middle of this test")
+        else:
+            now[name] = _failed(text, seconds, DIED, f"the process {_describe_exit(code)} during this test")
+    return now
+
+
+def _decide_alone(name, blocks, output, code, killed_in):
+    """The verdict of a test run on its own whose process said nothing about it."""
+    if killed_in is not None:
+        return _failed(_clip(output), 0.0, TIMEOUT,
+                       f"the test binary hung for {TEST_TIMEOUT} s before running this test")
+    if code == 0 and name in blocks:
+        return _failed(_clip(output), 0.0, EXIT_0, "the process exited 0 before gtest reported this test")
+    if code == 0:
+        return _failed(_clip(output), 0.0, NOT_RUN, "the test binary exited 0 without running this test")
+    return _failed(_clip(output), 0.0, NOT_RUN,
+                   f"the test binary {_describe_exit(code)} before running this test")
+
+
 def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
     """Runs `tests` (full gtest names) of one binary. Returns {test: verdict}, where verdict is
-    {"passed": bool, "seconds": float, "output": str for a failed test, "ended": how the process
-    ended, if that is what decided the test}."""
+    {"passed": bool, "seconds": float, "output": str for a failed test}, and for a test that the
+    way its process ended decided, "cause" (TIMEOUT, EXIT_0, NOT_RUN, DIED) and "ended" (the
+    words for it)."""
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     decided = {}
@@ -166,60 +240,13 @@ def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
         output = log.read_bytes()
         blocks = _blocks(output)
         report = _gtest_report(xml)
-        now = {}
-        finished = report is not None and killed_in is None
-        if finished:
-            failed_any = any(report.get(name, ("failed",))[0] != "passed" for name in batch)
-            # gtest exits 1 when a test failed; anything else after a complete report (a leak
-            # report at exit, a crash in a static destructor) belongs to no test in particular.
-            after = _describe_exit(code) if code != (1 if failed_any else 0) else None
-            for name in batch:
-                verdict, seconds = report.get(name, ("missing", 0.0))
-                text = blocks.get(name, ("", None))[0]
-                if verdict == "passed" and after is None:
-                    now[name] = {"passed": True, "seconds": seconds, "output": ""}
-                elif verdict == "passed" and len(batch) == 1:
-                    tail = output[output.rfind(b"[==========] "):][-20000:]
-                    now[name] = {"passed": False, "seconds": seconds, "output": _clip(tail),
-                                 "ended": f"the test passed, then the process {after}"}
-                elif verdict == "passed":
-                    continue  # run it again on its own to see whose it is
-                elif verdict == "failed":
-                    now[name] = {"passed": False, "seconds": seconds, "output": text}
-                else:
-                    why = ("the test was skipped" if verdict == "skipped"
-                           else "the test binary finished without running this test")
-                    now[name] = {"passed": False, "seconds": seconds, "output": text, "ended": why}
-            if after is not None:
-                one_by_one = True
+        if report is not None and killed_in is None:
+            now, rerun_alone = _decide_finished(batch, report, blocks, output, code)
+            one_by_one = one_by_one or rerun_alone
         else:
-            for name, (text, ended) in blocks.items():
-                if name not in batch:
-                    continue
-                if ended == "FAILED":
-                    now[name] = {"passed": False, "seconds": 0.0, "output": text}
-                elif ended is None:
-                    # the test the process was in when it died, or was killed
-                    if killed_in == name:
-                        why = f"the test did not finish in {TEST_TIMEOUT} s and was killed"
-                    elif code == 0:
-                        why = "the process exited 0 in the middle of this test"
-                    else:
-                        why = f"the process {_describe_exit(code)} during this test"
-                    now[name] = {"passed": False, "seconds": round(time.monotonic() - started, 3),
-                                 "output": text, "ended": why}
+            now = _decide_died(batch, blocks, code, killed_in, round(time.monotonic() - started, 3))
             if not now and len(batch) == 1:
-                name = batch[0]
-                if killed_in is not None:
-                    why = f"the test binary hung for {TEST_TIMEOUT} s before running this test"
-                elif code == 0 and name in blocks:
-                    why = "the process exited 0 before gtest reported this test"
-                elif code == 0:
-                    why = "the test binary exited 0 without running this test"
-                else:
-                    why = f"the test binary {_describe_exit(code)} before running this test"
-                now[name] = {"passed": False, "seconds": 0.0,
-                             "output": _clip(output), "ended": why}
+                now = {batch[0]: _decide_alone(batch[0], blocks, output, code, killed_in)}
         if not now:
             one_by_one = True
         decided.update(now)

@@ -80,10 +80,11 @@ class RunSuiteTest(unittest.TestCase):
         for name in names:
             self.assertTrue(verdicts[name]["passed"], f"{name}: {verdicts[name]}")
 
-    def assert_failed(self, verdict, ended=None, output=None):
+    def assert_failed(self, verdict, ended=None, output=None, cause=None):
         self.assertFalse(verdict["passed"], verdict)
         if ended:
             self.assertIn(ended, verdict.get("ended", ""), verdict)
+            self.assertEqual(verdict.get("cause"), cause, verdict)
         if output:
             self.assertIn(output, verdict["output"], verdict)
 
@@ -96,35 +97,38 @@ class RunSuiteTest(unittest.TestCase):
         verdicts = self.run_suite("a_pass", "b_fail", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_fail"], output="Expected: 1 == 2")
-        self.assertNotIn("ended", verdicts["b_fail"])
+        self.assertNotIn("cause", verdicts["b_fail"])
         self.assertEqual(self.processes, 1)
 
     def test_a_crash_is_the_running_tests_and_the_rest_run_again(self):
         verdicts = self.run_suite("a_pass", "b_crash", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
-        self.assert_failed(verdicts["b_crash"], ended="killed by signal 11")
+        self.assert_failed(verdicts["b_crash"], ended="killed by signal 11",
+                           cause=test_runner.DIED)
         self.assertEqual(self.processes, 2)
 
     def test_exit_0_in_a_test_does_not_pass_it(self):
         verdicts = self.run_suite("a_pass", "b_exit0", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
-        self.assert_failed(verdicts["b_exit0"], ended="exited 0 in the middle of this test")
+        self.assert_failed(verdicts["b_exit0"], ended="exited 0 in the middle of this test",
+                           cause=test_runner.EXIT_0)
 
     def test_a_forged_ok_line_does_not_pass_a_test(self):
         verdicts = self.run_suite("a_pass", "b_forgedok", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
-        self.assert_failed(verdicts["b_forgedok"], ended="exited 0 before gtest reported")
+        self.assert_failed(verdicts["b_forgedok"], ended="exited 0 before gtest reported",
+                           cause=test_runner.EXIT_0)
 
     def test_a_failure_after_the_report_is_found_by_running_each_test_alone(self):
         verdicts = self.run_suite("a_pass", "b_leak", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_leak"], ended="then the process exited with status 23",
-                           output="LeakSanitizer")
+                           output="LeakSanitizer", cause=test_runner.DIED)
 
     def test_exit_at_startup_leaves_every_test_unrun(self):
         verdicts = self.run_suite("a_exit_at_startup", "b_exit_at_startup")
         for verdict in verdicts.values():
-            self.assert_failed(verdict, ended="without running this test")
+            self.assert_failed(verdict, ended="without running this test", cause=test_runner.NOT_RUN)
 
     def test_a_hang_is_killed_after_the_timeout_and_named(self):
         saved = test_runner.TEST_TIMEOUT
@@ -134,7 +138,8 @@ class RunSuiteTest(unittest.TestCase):
         finally:
             test_runner.TEST_TIMEOUT = saved
         self.assert_passed(verdicts, "a_pass", "c_pass")
-        self.assert_failed(verdicts["b_hang"], ended="did not finish in 1 s and was killed")
+        self.assert_failed(verdicts["b_hang"], ended="did not finish in 1 s and was killed",
+                           cause=test_runner.TIMEOUT)
 
 
 if __name__ == "__main__":
