@@ -22,7 +22,7 @@ import scoring  # noqa: E402
 
 ESTIMATORS = {
     "median": lambda xs: statistics.median(xs),
-    "iqm": lambda xs: statistics.mean(sorted(xs)[len(xs) // 4: len(xs) - len(xs) // 4]),
+    "iqm": scoring.interquartile_mean,
     "harmonic mean": statistics.harmonic_mean,
     "best": max,
     "2nd-best": lambda xs: sorted(xs)[-2] if len(xs) > 1 else xs[0],

@@ -325,8 +325,7 @@ def summarize_benchmark(data):
         workloads[workload] = {}
         for impl, rates in impls.items():
             rates.sort()
-            middle = rates[len(rates) // 4: len(rates) - len(rates) // 4]
-            workloads[workload][impl] = {"iqm": sum(middle) / len(middle),
+            workloads[workload][impl] = {"iqm": scoring.interquartile_mean(rates),
                                          "median": rates[len(rates) // 2], "min": rates[0],
                                          "max": rates[-1], "runs": len(rates)}
     return {"unit": "items_per_second", "workloads": workloads, "errors": errors}

@@ -52,7 +52,8 @@ def chart(k):
            "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
            '  y-axis "M items/s"']
     for impl in impls:
-        values = [workloads[n].get(impl, {}).get("iqm", 0) / 1e6 for n in names]
+        values = [scoring.center(workloads[n][impl]) / 1e6 if impl in workloads[n] else 0
+                  for n in names]
         out.append("  bar [" + ", ".join(f"{v:.3f}" for v in values) + "]")
     out.append("```")
     found = scoring.ratios(bench)

@@ -26,6 +26,13 @@ STEADY_SPREAD = 3.0
 Ratio = collections.namedtuple("Ratio", "center low high steady")
 
 
+def interquartile_mean(values):
+    """The mean of the middle half of `values` (all of them when there are fewer than 4)."""
+    values = sorted(values)
+    middle = values[len(values) // 4: len(values) - len(values) // 4]
+    return sum(middle) / len(middle)
+
+
 def center(rates):
     """The estimate of one implementation's throughput on a workload: the interquartile mean of
     its repetitions (docs/scoring.md, Calibration), or the median in a report from before it."""

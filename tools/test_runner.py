@@ -28,20 +28,20 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from gtest_run import FAILED_TEST, OK, RUN
+
 TEST_TIMEOUT = 120
 OUTPUT_LIMIT = 256 << 20
 POLL_SECONDS = 0.2
 
-RUN = re.compile(rb"^\[ RUN      \] (\S+)$", re.M)
-END = re.compile(rb"^\[(?:       OK |  FAILED  )\] (\S+?)(?:,| \(|$)", re.M)
-SUMMARY = re.compile(rb"^\[==========\] ", re.M)
+SUMMARY = re.compile(r"^\[==========\] ", re.M)
 
 
 def limit_output():
     """Caps the size of any file this process and its children write at OUTPUT_LIMIT. Call it
     once, before the first run_suite: set here rather than in each child (preexec_fn is unsafe in
     a threaded parent), and nothing the grader itself writes comes near it."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     if hard == resource.RLIM_INFINITY or hard > OUTPUT_LIMIT:
         resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, hard))
 
@@ -50,9 +50,8 @@ def _clip(text, keep=100_000):
     """The start and the end of a long output: the not-implemented message comes first, sanitizer
     and watchdog reports last."""
     if len(text) <= 2 * keep:
-        return text.decode("utf-8", "replace")
-    return (text[:keep].decode("utf-8", "replace") + "\n[... output cut ...]\n"
-            + text[-keep:].decode("utf-8", "replace"))
+        return text
+    return text[:keep] + "\n[... output cut ...]\n" + text[-keep:]
 
 
 class _Progress:
@@ -71,9 +70,11 @@ class _Progress:
         # Only whole lines: a marker split across two reads is seen on the next one.
         cut = chunk.rfind(b"\n") + 1
         self.read += cut
-        for match in sorted(list(RUN.finditer(chunk[:cut])) + list(END.finditer(chunk[:cut])),
-                            key=lambda m: m.start()):
-            self.current = match.group(1).decode() if match.re is RUN else None
+        text = chunk[:cut].decode("utf-8", "replace")
+        markers = [(m.start(), m.group(1)) for m in RUN.finditer(text)]
+        markers += [(m.start(), None) for pattern in (OK, FAILED_TEST) for m in pattern.finditer(text)]
+        for _, running in sorted(markers, key=lambda marker: marker[0]):
+            self.current = running
             self.since = time.monotonic()
 
 
@@ -118,19 +119,16 @@ def _gtest_report(xml):
 
 def _blocks(output):
     """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or None)}."""
-    starts = [(m.start(), m.group(1).decode()) for m in RUN.finditer(output)]
+    starts = [(m.start(), m.group(1)) for m in RUN.finditer(output)]
     summary = SUMMARY.search(output, starts[-1][0]) if starts else None
     blocks = {}
     for i, (start, name) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else (summary.start() if summary
                                                             else len(output))
         text = output[start:end]
-        ended = None
-        for match in END.finditer(text):
-            if match.group(1).decode() == name:
-                ended = "OK" if b"       OK " in match.group(0) else "FAILED"
-                break
-        blocks[name] = (_clip(text), ended)
+        ends = [(m.start(), how) for how, pattern in (("OK", OK), ("FAILED", FAILED_TEST))
+                for m in pattern.finditer(text) if m.group(1) == name]
+        blocks[name] = (_clip(text), min(ends)[1] if ends else None)
     return blocks
 
 
@@ -172,7 +170,7 @@ def _decide_finished(batch, report, blocks, output, code):
         if verdict == "passed" and after is None:
             now[name] = {"passed": True, "seconds": seconds, "output": ""}
         elif verdict == "passed" and len(batch) == 1:
-            tail = output[output.rfind(b"[==========] "):]
+            tail = output[max(output.rfind("[==========] "), 0):]
             now[name] = _failed(_clip(tail), seconds, DIED, f"the test passed, then the process {after}")
         elif verdict == "passed":
             continue  # run it again on its own to see whose it is
@@ -237,7 +235,7 @@ def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
         started = time.monotonic()
         code, killed_in = _run_process(list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
                                                         f"--gtest_output=xml:{xml}"], log, cwd)
-        output = log.read_bytes()
+        output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
         report = _gtest_report(xml)
         if report is not None and killed_in is None:
