@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--out", default="")
     parser.add_argument("--repetitions", type=int, default=grade.DEFAULT_REPETITIONS)
     parser.add_argument("--min-time", type=float, default=grade.BENCH_MIN_TIME)
-    parser.add_argument("--bench-seconds", type=float, default=grade.BENCH_SECONDS)
+    parser.add_argument("--bench-seconds", type=float, default=None)
     args = parser.parse_args()
     build = Path(args.build_dir)
     katas = args.katas.split(",") if args.katas else sorted(

@@ -11,7 +11,8 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
      test really ran and passed: an exit code alone is never trusted (a header that calls
      std::exit(0) would otherwise "pass");
   4. if every test passed, runs the benchmark: learner and reference interleaved, as many
-     repetitions as fit in BENCH_SECONDS (at least 3), ratio of interquartile means per workload;
+     repetitions as fit in the kata's time box (at least 3), ratio of interquartile means per
+     workload, weighted by how steady the reference was there;
   5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md), report.md
      and junit.xml.
 
@@ -37,8 +38,8 @@ import test_runner  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
 SCHEMA_VERSION = 1
-# Benchmark repetitions: at least this many, then as many more as fit in BENCH_SECONDS per kata
-# (docs/scoring.md, Calibration: fewer than about 10 leave a noisy workload's estimate unsteady).
+# Benchmark repetitions: at least this many, then as many more as fit in BENCH_SECONDS per kata, or
+# in what the kata's benchmark declares (docs/scoring.md, Calibration).
 DEFAULT_REPETITIONS = 3
 BENCH_SECONDS = 15
 # Seconds Google Benchmark runs each repetition of a row for (rows in fixed windows ignore it).
@@ -262,11 +263,11 @@ def _benchmark_batch(binary, out, repetitions, peers, min_time):
         return None, f"the benchmark wrote no results (exit code {proc.returncode})"
 
 
-def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME,
-                  budget=BENCH_SECONDS):
+def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME, budget=None):
     """Runs the kata's benchmark: a first batch of `repetitions`, then, in a second process, as many
-    more as fit in `budget` seconds at the first batch's pace. Writes every row to
-    bench-<kata>.json; returns summarize_benchmark of them (or {"error": ...})."""
+    more as fit in `budget` seconds at the first batch's pace; with no budget given, the one the
+    benchmark declares (KATA_GRADER_SECONDS in benchmarks/support/bench.h), else BENCH_SECONDS.
+    Writes every row to bench-<kata>.json; returns summarize_benchmark of them (or {"error": ...})."""
     binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
     if not binary.exists():
         return None
@@ -276,6 +277,8 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     if data is None:
         return {"error": error}
     spent = time.monotonic() - started
+    if budget is None:
+        budget = float(data.get("context", {}).get("kata_grader_seconds", BENCH_SECONDS))
     more = int((budget - spent) / (spent / repetitions))
     if more >= 2:
         extra, _ = _benchmark_batch(binary, out, more, peers, min_time)
@@ -327,7 +330,8 @@ def summarize_benchmark(data):
             rates.sort()
             workloads[workload][impl] = {"iqm": scoring.interquartile_mean(rates),
                                          "median": rates[len(rates) // 2], "min": rates[0],
-                                         "max": rates[-1], "runs": len(rates)}
+                                         "max": rates[-1], "runs": len(rates),
+                                         "log_spread": scoring.log_spread(rates)}
     return {"unit": "items_per_second", "workloads": workloads, "errors": errors}
 
 
@@ -368,8 +372,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS,
                         help="benchmark repetitions in the first batch")
-    parser.add_argument("--bench-seconds", type=float, default=BENCH_SECONDS,
-                        help="time for each kata's benchmark, more repetitions if it allows")
+    parser.add_argument("--bench-seconds", type=float, default=None,
+                        help="time for each kata's benchmark, more repetitions if it allows "
+                             f"(default: what the benchmark declares, else {BENCH_SECONDS})")
     parser.add_argument("--no-bench", action="store_true", help="skip the benchmarks")
     parser.add_argument("--peers", action="store_true", help="benchmark the baselines and peers too")
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")

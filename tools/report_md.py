@@ -58,8 +58,10 @@ def chart(k):
     out.append("```")
     found = scoring.ratios(bench)
     if found:
-        out += ["", "| workload | learner / reference | range |", "|---|---|---|"]
+        shares = scoring.weight_shares(found)
+        out += ["", "| workload | learner / reference | range | weight in the score |",
+                "|---|---|---|---|"]
         for workload, r in found.items():
-            unsteady = "" if r.steady else " (unsteady: not scored)"
-            out.append(f"| `{workload}` | {r.center:.2f}{unsteady} | {r.low:.2f} .. {r.high:.2f} |")
+            out.append(f"| `{workload}` | {r.center:.2f} | {r.low:.2f} .. {r.high:.2f} | "
+                       f"{shares[workload]:.0%} |")
     return out

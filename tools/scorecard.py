@@ -65,10 +65,12 @@ def render_kata(report):
             lines.append(f"    ... and {len(listed) - 8} more (./kata test {report['kata']} shows each)")
     found = scoring.ratios(report.get("benchmark"))
     if found:
-        lines.append(f"  throughput, learner / reference (interquartile mean of runs; range):")
+        lines.append("  throughput, learner / reference (interquartile mean of runs; range; weight in"
+                     " the score):")
+        shares = scoring.weight_shares(found)
         for workload, r in found.items():
-            unsteady = "" if r.steady else "  unsteady: not scored"
-            lines.append(f"    {workload:<40} {r.center:5.2f}  ({r.low:.2f} .. {r.high:.2f}){unsteady}")
+            lines.append(f"    {workload:<40} {r.center:5.2f}  ({r.low:.2f} .. {r.high:.2f})"
+                         f"  {shares[workload]:4.0%}")
     if s["note"]:
         lines.append(f"  note: {s['note']}")
     return lines

@@ -1,6 +1,7 @@
 """The score of one graded kata, computed from its results alone (docs/scoring.md)."""
 import collections
 import math
+import statistics
 
 VARIANTS = ["plain", "tsan", "asan"]
 
@@ -19,11 +20,18 @@ PERFORMANCE_POINTS = 30
 # within the run-to-run noise of the reference against itself: 5% on the development machine
 # (docs/scoring.md, Calibration), so the reference graded as the learner gets full marks.
 FULL_MARKS_RATIO = 0.95
-# A workload whose reference repetitions differ by more than this factor (fastest / slowest) in a
-# run measured the machine's schedule, not the code: it is shown, not scored, in that run.
-STEADY_SPREAD = 3.0
+# The kata's ratio is a weighted geometric mean over its workloads, each weighted by how well this
+# run pinned the reference down there: the count of its repetitions over the variance of their log
+# throughput (an inverse-variance mean: a workload whose runs swing 10x says less than one whose runs
+# agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
+# typical one as if SHRINK_RUNS more repetitions had shown that; and EXTRA_SPREAD squared is added,
+# so no workload is trusted past a 20% spread a repetition however well its runs happened to agree
+# (docs/scoring.md, Weights). Only the reference's runs decide a weight: the learner cannot move
+# weight off a workload it is slow on.
+SHRINK_RUNS = 4
+EXTRA_SPREAD = 0.2
 
-Ratio = collections.namedtuple("Ratio", "center low high steady")
+Ratio = collections.namedtuple("Ratio", "center low high weight")
 
 
 def interquartile_mean(values):
@@ -31,6 +39,25 @@ def interquartile_mean(values):
     values = sorted(values)
     middle = values[len(values) // 4: len(values) - len(values) // 4]
     return sum(middle) / len(middle)
+
+
+def log_spread(values):
+    """The standard deviation of the natural log of `values` (0 for fewer than two)."""
+    return statistics.stdev(math.log(v) for v in values) if len(values) > 1 else 0.0
+
+
+def weights(references):
+    """{workload: weight} from each workload's reference repetitions ({workload: summary}); every
+    weight 1 in a report from before spreads were recorded, where the workloads counted the same."""
+    if not references or any("log_spread" not in ref for ref in references.values()):
+        return {w: 1.0 for w in references}
+    typical = statistics.median(ref["log_spread"] ** 2 for ref in references.values())
+    out = {}
+    for workload, ref in references.items():
+        seen = ref["runs"] - 1  # the degrees of freedom of its own variance
+        variance = (seen * ref["log_spread"] ** 2 + SHRINK_RUNS * typical) / (seen + SHRINK_RUNS)
+        out[workload] = ref["runs"] / (variance + EXTRA_SPREAD ** 2)
+    return out
 
 
 def center(rates):
@@ -41,14 +68,16 @@ def center(rates):
 
 def ratios(benchmark):
     """{workload: Ratio} of learner / reference throughput: the ratio of centers, its range
-    (slowest learner run / fastest reference run .. fastest / slowest), and whether it is steady."""
-    out = {}
+    (slowest learner run / fastest reference run .. fastest / slowest), and its weight."""
+    pairs = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
         mine, ref = impls.get("learner"), impls.get("reference")
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
-            out[workload] = Ratio(center(mine) / center(ref), mine["min"] / ref["max"],
-                                  mine["max"] / ref["min"], ref["max"] <= STEADY_SPREAD * ref["min"])
-    return out
+            pairs[workload] = (mine, ref)
+    weight = weights({w: ref for w, (_, ref) in pairs.items()})
+    return {w: Ratio(center(mine) / center(ref), mine["min"] / ref["max"], mine["max"] / ref["min"],
+                     weight[w])
+            for w, (mine, ref) in pairs.items()}
 
 
 def level_reached(tests):
@@ -63,13 +92,18 @@ def level_reached(tests):
 
 
 def score_ratio(benchmark):
-    """(geometric mean of the steady workloads' ratios, {workload: Ratio} it is taken over). When
-    no workload is steady, all of them count: a number, noisy, beats no number."""
+    """(the weighted geometric mean of the workloads' ratios, {workload: Ratio})."""
     found = ratios(benchmark)
-    scored = {w: r for w, r in found.items() if r.steady} or found
-    if not scored:
+    if not found:
         return None, {}
-    return math.exp(sum(math.log(r.center) for r in scored.values()) / len(scored)), scored
+    total = sum(r.weight for r in found.values())
+    return math.exp(sum(r.weight * math.log(r.center) for r in found.values()) / total), found
+
+
+def weight_shares(found):
+    """{workload: its share of the kata's ratio, 0 to 1} for ratios() `found`."""
+    total = sum(r.weight for r in found.values())
+    return {w: r.weight / total for w, r in found.items()}
 
 
 def score(report):

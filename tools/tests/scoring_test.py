@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""tools/scoring.py's performance ratio on made-up benchmark summaries (ctest: grader/scoring,
+label harness): how workloads are weighted (docs/scoring.md, Performance), and that nothing the
+learner's rows do can move a weight."""
+import math
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import scoring  # noqa: E402
+
+
+def row(center, spread, runs=10):
+    """A summary as grade.summarize_benchmark writes it, of `runs` repetitions around `center`."""
+    return {"iqm": center, "median": center, "min": center / math.exp(2 * spread),
+            "max": center * math.exp(2 * spread), "runs": runs, "log_spread": spread}
+
+
+def bench(**workloads):
+    """{name: (learner row, reference row)} -> a benchmark summary."""
+    return {"unit": "items_per_second",
+            "workloads": {w: {"learner": mine, "reference": ref}
+                          for w, (mine, ref) in workloads.items()}}
+
+
+class Weights(unittest.TestCase):
+    def test_a_swinging_workload_counts_for_less_than_a_steady_one(self):
+        steady = (row(90, 0.05), row(100, 0.05))
+        ratio, found = scoring.score_ratio(bench(steady=steady, steady2=steady, steady3=steady,
+                                                 swinging=(row(200, 1.0), row(100, 1.0))))
+        self.assertGreater(found["steady"].weight, 10 * found["swinging"].weight)
+        self.assertLess(ratio, 1.0)  # the steady workload's 0.9 decides, not the swinging 2.0
+
+    def test_equal_spreads_give_the_plain_geometric_mean(self):
+        ratio, _ = scoring.score_ratio(bench(a=(row(80, 0.2), row(100, 0.2)),
+                                             b=(row(125, 0.2), row(100, 0.2))))
+        self.assertAlmostEqual(ratio, math.sqrt(0.8 * 1.25))
+
+    def test_the_learners_spread_moves_no_weight(self):
+        quiet = bench(a=(row(50, 0.05), row(100, 0.05)), b=(row(100, 0.05), row(100, 0.05)))
+        noisy = bench(a=(row(50, 2.0), row(100, 0.05)), b=(row(100, 0.05), row(100, 0.05)))
+        self.assertAlmostEqual(scoring.score_ratio(quiet)[0], scoring.score_ratio(noisy)[0])
+
+    def test_no_workload_takes_the_whole_score_because_its_runs_agreed(self):
+        _, found = scoring.score_ratio(bench(exact=(row(100, 0.0), row(100, 0.0)),
+                                             usual=(row(100, 0.2), row(100, 0.2))))
+        shares = scoring.weight_shares(found)
+        self.assertLess(shares["exact"], 0.75)
+
+    def test_a_spread_from_three_runs_is_pulled_toward_the_katas_typical_one(self):
+        few = {"lucky": row(100, 0.01, runs=3), "a": row(100, 0.5), "b": row(100, 0.5),
+               "c": row(100, 0.5)}
+        unshrunk = 3 / (0.01 ** 2 + scoring.EXTRA_SPREAD ** 2)
+        self.assertLess(scoring.weights(few)["lucky"], unshrunk / 2)
+
+    def test_a_report_from_before_spreads_weighs_every_workload_the_same(self):
+        old = bench(a=(row(80, 0.1), row(100, 0.1)), b=(row(125, 0.9), row(100, 0.9)))
+        for impls in old["workloads"].values():
+            for summary in impls.values():
+                del summary["log_spread"]
+        ratio, found = scoring.score_ratio(old)
+        self.assertEqual({r.weight for r in found.values()}, {1.0})
+        self.assertAlmostEqual(ratio, math.sqrt(0.8 * 1.25))
+
+    def test_log_spread_is_the_standard_deviation_of_the_logs(self):
+        self.assertAlmostEqual(scoring.log_spread([1, math.e, math.e ** 2]), 1.0)
+        self.assertEqual(scoring.log_spread([5.0]), 0.0)
+
+
+class Performance(unittest.TestCase):
+    def report(self, ratio):
+        test = {"name": "Contract.L1_X", "variant": "plain", "category": "Contract", "level": 1,
+                "passed": True}
+        return {"tests": [test], "tampering": [],
+                "benchmark": bench(w=(row(100 * ratio, 0.1), row(100, 0.1)))}
+
+    def test_full_marks_from_0_95_and_nothing_more_above(self):
+        self.assertEqual(scoring.score(self.report(0.95))["performance"], 30)
+        self.assertEqual(scoring.score(self.report(1.5))["performance"], 30)
+        self.assertEqual(scoring.score(self.report(0.475))["performance"], 15)
+
+
+if __name__ == "__main__":
+    unittest.main()
