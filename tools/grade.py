@@ -10,9 +10,10 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
      it can (tools/test_runner.py), and checks, from gtest's own XML reports, that every expected
      test really ran and passed: an exit code alone is never trusted (a header that calls
      std::exit(0) would otherwise "pass");
-  4. if every test passed, runs the benchmark: learner and reference interleaved, as many
-     repetitions as fit in the kata's time box (at least 3), ratio of interquartile means per
-     workload, weighted by how steady the reference was there;
+  4. if every test passed, runs the benchmark: each workload's learner and reference rows
+     interleaved in a process of their own, round after round for the kata's time box (every
+     workload at least twice), ratio of interquartile means per workload, weighted by how steady
+     the reference was there;
   5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md), report.md
      and junit.xml.
 
@@ -20,8 +21,10 @@ Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 
 """
 import argparse
 import concurrent.futures
+import itertools
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -38,9 +41,9 @@ import test_runner  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
 SCHEMA_VERSION = 1
-# Benchmark repetitions: at least this many, then as many more as fit in BENCH_SECONDS per kata, or
-# in what the kata's benchmark declares (docs/scoring.md, Calibration).
-DEFAULT_REPETITIONS = 3
+# Benchmark repetitions of a workload in one process; processes run round after round over the
+# workloads for BENCH_SECONDS per kata, or what the kata's benchmark declares (docs/scoring.md).
+DEFAULT_REPETITIONS = 2
 BENCH_SECONDS = 15
 # Seconds Google Benchmark runs each repetition of a row for (rows in fixed windows ignore it).
 BENCH_MIN_TIME = 0.05
@@ -246,44 +249,95 @@ def write_junit(path, reports, who):
 BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)(?:, *(?P<extra>[^>]+))?>(?P<args>/.*)?$")
 
 
-def _benchmark_batch(binary, out, repetitions, peers, min_time):
-    """One run of the benchmark binary: (its JSON document, or None, and an error)."""
-    impl_filter = "" if peers else "<(learner|reference)[,>]"
-    cmd = [str(binary), f"--benchmark_filter={impl_filter}", f"--benchmark_repetitions={repetitions}",
+def _regex_escape(text):
+    """`text` as a literal in Google Benchmark's filter (a POSIX extended regular expression,
+    which has no \\w and few escapes: special characters go in brackets)."""
+    special = {"]": "[]]", "^": "\\^", "\\": "\\\\"}
+    return "".join(special.get(c, f"[{c}]" if c in ".[(){}*+?|$" else c) for c in text)
+
+
+def _workload_filters(binary, peers):
+    """One --benchmark_filter per workload, from the binary's list of rows: each matches the
+    workload's learner and reference rows (every implementation's, with `peers`); ([], error)."""
+    try:
+        proc = subprocess.run([str(binary), "--benchmark_list_tests",
+                               "--benchmark_filter=<learner[,>]"],
+                              capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return [], "the benchmark did not list its rows in 60 s"
+    impls = "[A-Za-z0-9_]+" if peers else "(learner|reference)"
+    filters = []
+    for name in proc.stdout.splitlines():
+        match = BENCH_NAME.match(name.strip())
+        if match and match["impl"] == "learner":
+            name = name.strip()
+            filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
+                           + _regex_escape(name[match.end("impl"):]) + "$")
+    if not filters:
+        return [], f"the benchmark lists no learner rows (exit code {proc.returncode})"
+    return filters, None
+
+
+def _benchmark_batch(binary, out, repetitions, row_filter, min_time):
+    """One run of the benchmark binary on the rows `row_filter` matches: (its JSON document, or
+    None, and an error)."""
+    cmd = [str(binary), f"--benchmark_filter={row_filter}", f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
            "--benchmark_format=json", f"--benchmark_out={out}", "--benchmark_out_format=json"]
     out.unlink(missing_ok=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
-        return None, "the benchmark did not finish in 600 s"
+        return None, f"the benchmark of {row_filter} did not finish in 300 s"
     try:
         return json.loads(out.read_text()), None
     except (OSError, ValueError):
         return None, f"the benchmark wrote no results (exit code {proc.returncode})"
 
 
+def _rounds(filters):
+    """(round number, filter) for ever: every workload once a round, in an order shuffled per round
+    (the same for every grading)."""
+    for round_number in itertools.count():
+        order = list(filters)
+        random.Random(round_number).shuffle(order)
+        for row_filter in order:
+            yield round_number, row_filter
+
+
 def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME, budget=None):
-    """Runs the kata's benchmark: a first batch of `repetitions`, then, in a second process, as many
-    more as fit in `budget` seconds at the first batch's pace; with no budget given, the one the
-    benchmark declares (KATA_GRADER_SECONDS in benchmarks/support/bench.h), else BENCH_SECONDS.
-    Writes every row to bench-<kata>.json; returns summarize_benchmark of them (or {"error": ...})."""
+    """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
+    workload's learner and reference rows, interleaved, so the two are measured within a second or
+    so of each other and a slow spell of the machine hits both. Round after round over every
+    workload (in a shuffled order), the first round whole, until `budget` seconds are spent; with no
+    budget given, the one the benchmark declares (KATA_GRADER_SECONDS in
+    benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json; returns
+    summarize_benchmark of them (or {"error": ...})."""
     binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
     if not binary.exists():
         return None
-    out = build_dir / f"bench-{kata}.json"
-    started = time.monotonic()
-    data, error = _benchmark_batch(binary, out, repetitions, peers, min_time)
-    if data is None:
+    filters, error = _workload_filters(binary, peers)
+    if error:
         return {"error": error}
-    spent = time.monotonic() - started
-    if budget is None:
-        budget = float(data.get("context", {}).get("kata_grader_seconds", BENCH_SECONDS))
-    more = int((budget - spent) / (spent / repetitions))
-    if more >= 2:
-        extra, _ = _benchmark_batch(binary, out, more, peers, min_time)
-        data["benchmarks"] += (extra or {}).get("benchmarks", [])
-    out.write_text(json.dumps(data))
+    out = build_dir / f"bench-{kata}-batch.json"
+    started = time.monotonic()
+    data = None
+    for round_number, row_filter in _rounds(filters):
+        if round_number > 0 and time.monotonic() - started >= budget:
+            break
+        batch, error = _benchmark_batch(binary, out, repetitions, row_filter, min_time)
+        if batch is None and round_number == 0:
+            return {"error": error}
+        if batch is None:
+            break
+        if data is None:
+            data = batch
+            if budget is None:
+                budget = float(data.get("context", {}).get("kata_grader_seconds", BENCH_SECONDS))
+        else:
+            data["benchmarks"] += batch.get("benchmarks", [])
+    out.unlink(missing_ok=True)
+    (build_dir / f"bench-{kata}.json").write_text(json.dumps(data))
     summary = summarize_benchmark(data)
     if not summary["workloads"]:
         summary["error"] = "no benchmark rows for the learner and the reference"
@@ -371,7 +425,7 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "reports"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--repetitions", type=int, default=DEFAULT_REPETITIONS,
-                        help="benchmark repetitions in the first batch")
+                        help="benchmark repetitions of a workload in one process")
     parser.add_argument("--bench-seconds", type=float, default=None,
                         help="time for each kata's benchmark, more repetitions if it allows "
                              f"(default: what the benchmark declares, else {BENCH_SECONDS})")
