@@ -69,8 +69,8 @@ def render_kata(report):
                      " the score):")
         shares = scoring.weight_shares(found)
         for workload, r in found.items():
-            lines.append(f"    {workload:<40} {r.center:5.2f}  ({r.low:.2f} .. {r.high:.2f})"
-                         f"  {shares[workload]:4.0%}")
+            span = f"({r.low:.2f} .. {r.high:.2f})"
+            lines.append(f"    {workload:<40} {r.center:5.2f}  {span:<18} {shares[workload]:4.0%}")
     if s["note"]:
         lines.append(f"  note: {s['note']}")
     return lines
