@@ -267,10 +267,9 @@ def _workload_filters(binary, peers):
         return [], "the benchmark did not list its rows in 60 s"
     impls = "[A-Za-z0-9_]+" if peers else "(learner|reference)"
     filters = []
-    for name in proc.stdout.splitlines():
-        match = BENCH_NAME.match(name.strip())
+    for name in (line.strip() for line in proc.stdout.splitlines()):
+        match = BENCH_NAME.match(name)
         if match and match["impl"] == "learner":
-            name = name.strip()
             filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
                            + _regex_escape(name[match.end("impl"):]) + "$")
     if not filters:

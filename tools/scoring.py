@@ -96,8 +96,8 @@ def score_ratio(benchmark):
     found = ratios(benchmark)
     if not found:
         return None, {}
-    total = sum(r.weight for r in found.values())
-    return math.exp(sum(r.weight * math.log(r.center) for r in found.values()) / total), found
+    shares = weight_shares(found)
+    return math.exp(sum(shares[w] * math.log(r.center) for w, r in found.items())), found
 
 
 def weight_shares(found):
