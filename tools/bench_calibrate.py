@@ -3,10 +3,12 @@
 
 Measures how far the grader's performance ratio strays when the learner IS the reference: runs each
 kata's self-check benchmark --runs times with the grader's own settings, keeps every raw result,
-and prints, per kata, the scored ratio of each run under the grader's estimator and a few candidate
-ones, plus the wall time of each run. The numbers in docs/scoring.md come from here.
+and prints, per kata, the scored ratio of each run under the grader's estimator, the unpaired one
+(ratios of the implementations' centers) and a few candidate ones, plus the wall time of each run.
+The numbers in docs/scoring.md come from here.
 """
 import argparse
+import copy
 import json
 import math
 import shutil
@@ -34,6 +36,20 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def log_sd(values):
+    values = [math.log(v) for v in values if v]
+    return statistics.stdev(values) if len(values) > 1 else float("nan")
+
+
+def without_pairs(summary):
+    """The summary as the grader scored it before processes were paired: ratios of centers."""
+    summary = copy.deepcopy(summary)
+    for impls in (summary or {}).get("workloads", {}).values():
+        for rates in impls.values():
+            rates.pop("paired_log_ratios", None)
+    return summary
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
@@ -50,13 +66,14 @@ def main():
     out = Path(args.out) if args.out else build / "calibration"
     out.mkdir(parents=True, exist_ok=True)
     for kata in katas:
-        scored, seconds, raws = [], [], []
+        scored, unpaired, seconds, raws = [], [], [], []
         for run in range(args.runs):
             started = time.monotonic()
             summary = grade.run_benchmark(build, kata, args.repetitions, False, "reference",
                                           args.min_time, args.bench_seconds)
             seconds.append(time.monotonic() - started)
             scored.append(scoring.score_ratio(summary)[0])
+            unpaired.append(scoring.score_ratio(without_pairs(summary))[0])
             raw_path = build / f"bench-{kata}.json"
             shutil.copy(raw_path, out / f"{kata}-{run}.json")
             raws.append(grade.rates_by_workload(json.loads(raw_path.read_text()))[0])
@@ -64,7 +81,9 @@ def main():
         print(f"## {kata}: {len(raws[0])} workloads, {reps[0]}-{reps[-1]} repetitions of "
               f"{args.min_time} s, "
               f"wall time per run {min(seconds):.0f}-{max(seconds):.0f} s")
-        print(f"  scored (grader): " + ", ".join(f"{r:.3f}" if r else "-" for r in scored))
+        for name, values in (("scored (grader)", scored), ("unpaired, weighted", unpaired)):
+            print(f"  {name:>16}: " + ", ".join(f"{r:.3f}" if r else "-" for r in values)
+                  + f"   (sd of log {log_sd(values):.3f})")
         for name, estimate in ESTIMATORS.items():
             per_run = []
             for raw in raws:

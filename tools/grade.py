@@ -12,8 +12,8 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
      std::exit(0) would otherwise "pass");
   4. if every test passed, runs the benchmark: each workload's learner and reference rows
      interleaved in a process of their own, round after round for the kata's time box (every
-     workload at least twice), ratio of interquartile means per workload, weighted by how steady
-     the reference was there;
+     workload at least twice); a workload's ratio is the median over its processes of the ratio
+     within each, and the workloads are weighted by how steady the reference was there;
   5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md), report.md
      and junit.xml.
 
@@ -23,10 +23,12 @@ import argparse
 import concurrent.futures
 import itertools
 import json
+import math
 import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -310,7 +312,8 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     so of each other and a slow spell of the machine hits both. Round after round over every
     workload (in a shuffled order), the first round whole, until `budget` seconds are spent; with no
     budget given, the one the benchmark declares (KATA_GRADER_SECONDS in
-    benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json; returns
+    benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
+    tagged with the number of the process that ran it ("process"); returns
     summarize_benchmark of them (or {"error": ...})."""
     binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
     if not binary.exists():
@@ -320,7 +323,7 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
         return {"error": error}
     out = build_dir / f"bench-{kata}-batch.json"
     started = time.monotonic()
-    data = None
+    data, process = None, 0
     for round_number, row_filter in _rounds(filters):
         if round_number > 0 and time.monotonic() - started >= budget:
             break
@@ -329,6 +332,9 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
             return {"error": error}
         if batch is None:
             break
+        for row in batch.get("benchmarks", []):
+            row["process"] = process  # pairs the learner's rows with the reference's they ran beside
+        process += 1
         if data is None:
             data = batch
             if budget is None:
@@ -352,11 +358,9 @@ def workload_name(match):
     return workload
 
 
-def rates_by_workload(data):
-    """({workload: {impl: [items/s of each repetition]}}, {impl: error}) from a Google Benchmark
-    JSON document."""
-    runs = {}
-    errors = {}
+def _measured_rows(data):
+    """(workload, impl, row) of every repetition that measured a rate; {impl: error} of the rest."""
+    rows, errors = [], {}
     for row in data.get("benchmarks", []):
         if row.get("run_type") != "iteration":
             continue
@@ -365,26 +369,58 @@ def rates_by_workload(data):
             continue
         if row.get("error_occurred"):
             errors[match["impl"]] = row.get("error_message", "error")
-            continue
-        rate = row.get("items_per_second")
-        if rate:
-            runs.setdefault(workload_name(match), {}).setdefault(match["impl"], []).append(rate)
+        elif row.get("items_per_second"):
+            rows.append((workload_name(match), match["impl"], row))
+    return rows, errors
+
+
+def rates_by_workload(data):
+    """({workload: {impl: [items/s of each repetition]}}, {impl: error}) from a Google Benchmark
+    JSON document."""
+    runs = {}
+    rows, errors = _measured_rows(data)
+    for workload, impl, row in rows:
+        runs.setdefault(workload, {}).setdefault(impl, []).append(row["items_per_second"])
     return runs, errors
 
 
+def paired_log_ratios(data):
+    """{workload: {impl: [log(impl / reference) of each process]}}: in each benchmark process
+    (rows tagged "process" by run_benchmark), the mean log rate of the implementation's repetitions
+    minus the reference's, for every implementation that ran beside the reference."""
+    logs = {}
+    rows, _ = _measured_rows(data)
+    for workload, impl, row in rows:
+        if "process" in row:
+            logs.setdefault((workload, row["process"]), {}).setdefault(impl, []).append(
+                math.log(row["items_per_second"]))
+    pairs = {}
+    for (workload, _), impls in sorted(logs.items(), key=lambda kv: kv[0][1]):
+        ref = impls.get("reference")
+        for impl, values in impls.items():
+            if ref and impl != "reference":
+                pairs.setdefault(workload, {}).setdefault(impl, []).append(
+                    statistics.mean(values) - statistics.mean(ref))
+    return pairs
+
+
 def summarize_benchmark(data):
-    """{workload: {impl: {iqm, median, min, max, runs}}} of items per second, from the
-    repetitions; iqm is the interquartile mean (the mean of the middle half), the score's estimate."""
+    """{workload: {impl: {iqm, median, min, max, runs, log_spread[, paired_log_ratios]}}} of items
+    per second, from the repetitions; iqm is the interquartile mean (the mean of the middle half);
+    paired_log_ratios, per process, is what the score's ratio is the median of (docs/scoring.md)."""
     runs, errors = rates_by_workload(data)
+    pairs = paired_log_ratios(data)
     workloads = {}
     for workload, impls in sorted(runs.items()):
         workloads[workload] = {}
         for impl, rates in impls.items():
             rates.sort()
-            workloads[workload][impl] = {"iqm": scoring.interquartile_mean(rates),
-                                         "median": rates[len(rates) // 2], "min": rates[0],
-                                         "max": rates[-1], "runs": len(rates),
-                                         "log_spread": scoring.log_spread(rates)}
+            summary = {"iqm": scoring.interquartile_mean(rates), "median": rates[len(rates) // 2],
+                       "min": rates[0], "max": rates[-1], "runs": len(rates),
+                       "log_spread": scoring.log_spread(rates)}
+            if pairs.get(workload, {}).get(impl):
+                summary["paired_log_ratios"] = [round(x, 6) for x in pairs[workload][impl]]
+            workloads[workload][impl] = summary
     return {"unit": "items_per_second", "workloads": workloads, "errors": errors}
 
 

@@ -59,8 +59,8 @@ def chart(k):
     found = scoring.ratios(bench)
     if found:
         shares = scoring.weight_shares(found)
-        out += ["", "| workload | learner / reference | range | weight in the score |",
-                "|---|---|---|---|"]
+        out += ["", "| workload | learner / reference (median of processes) | range of runs "
+                "| weight in the score |", "|---|---|---|---|"]
         for workload, r in found.items():
             out.append(f"| `{workload}` | {r.center:.2f} | {r.low:.2f} .. {r.high:.2f} | "
                        f"{shares[workload]:.0%} |")

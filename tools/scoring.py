@@ -66,8 +66,17 @@ def center(rates):
     return rates.get("iqm", rates["median"])
 
 
+def ratio_to_reference(mine, ref):
+    """One workload's throughput ratio of an implementation to the reference: the median over
+    benchmark processes of the ratio within each (docs/scoring.md, Calibration), or the ratio of
+    centers in a report from before processes were paired."""
+    if mine.get("paired_log_ratios"):
+        return math.exp(statistics.median(mine["paired_log_ratios"]))
+    return center(mine) / center(ref)
+
+
 def ratios(benchmark):
-    """{workload: Ratio} of learner / reference throughput: the ratio of centers, its range
+    """{workload: Ratio} of learner / reference throughput: ratio_to_reference, its range
     (slowest learner run / fastest reference run .. fastest / slowest), and its weight."""
     pairs = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
@@ -75,8 +84,8 @@ def ratios(benchmark):
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
             pairs[workload] = (mine, ref)
     weight = weights({w: ref for w, (_, ref) in pairs.items()})
-    return {w: Ratio(center(mine) / center(ref), mine["min"] / ref["max"], mine["max"] / ref["min"],
-                     weight[w])
+    return {w: Ratio(ratio_to_reference(mine, ref), mine["min"] / ref["max"],
+                     mine["max"] / ref["min"], weight[w])
             for w, (mine, ref) in pairs.items()}
 
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """tools/scoring.py's performance ratio on made-up benchmark summaries (ctest: grader/scoring,
-label harness): how workloads are weighted (docs/scoring.md, Performance), and that nothing the
-learner's rows do can move a weight."""
+label harness): how workloads are weighted (docs/scoring.md, Performance), that nothing the
+learner's rows do can move a weight, and that a ratio is taken within each benchmark process
+(grade.paired_log_ratios), so what slowed a whole process cancels out."""
 import math
 import sys
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import grade  # noqa: E402
 import scoring  # noqa: E402
 
 
@@ -66,6 +68,40 @@ class Weights(unittest.TestCase):
     def test_log_spread_is_the_standard_deviation_of_the_logs(self):
         self.assertAlmostEqual(scoring.log_spread([1, math.e, math.e ** 2]), 1.0)
         self.assertEqual(scoring.log_spread([5.0]), 0.0)
+
+
+def rows(process, impl, *rates, workload="BM_Put<{}>/threads:2"):
+    """Google Benchmark iteration rows of one implementation in one benchmark process."""
+    return [{"name": workload.format(impl), "run_type": "iteration", "items_per_second": rate,
+             "process": process} for rate in rates]
+
+
+class Pairing(unittest.TestCase):
+    def test_a_slow_process_slows_both_and_cancels_out(self):
+        # The same code; process 1 ran at half speed throughout (another job on the machine).
+        data = {"benchmarks": rows(0, "learner", 100, 100) + rows(0, "reference", 100, 100)
+                + rows(1, "learner", 50, 50) + rows(1, "reference", 50, 50)
+                + rows(2, "reference", 100, 100) + rows(2, "learner", 50, 50)}
+        summary = grade.summarize_benchmark(data)
+        pairs = summary["workloads"]["BM_Put/threads:2"]["learner"]["paired_log_ratios"]
+        self.assertEqual(len(pairs), 3)
+        self.assertAlmostEqual(pairs[1], 0.0)
+        self.assertAlmostEqual(pairs[2], math.log(0.5), places=5)
+        # The median of the per-process ratios: 1, not the 0.71 of the pooled repetitions' centers.
+        self.assertAlmostEqual(scoring.score_ratio(summary)[0], 1.0)
+
+    def test_the_ratio_is_the_median_of_the_processes(self):
+        mine = dict(row(100, 0.1), paired_log_ratios=[0.0, math.log(0.9), math.log(0.9),
+                                                      math.log(0.9), math.log(3.0)])
+        ratio, _ = scoring.score_ratio(bench(w=(mine, row(100, 0.1))))
+        self.assertAlmostEqual(ratio, 0.9)
+
+    def test_rows_without_a_process_are_scored_on_their_centers(self):
+        data = {"benchmarks": [{k: v for k, v in r.items() if k != "process"}
+                               for r in rows(0, "learner", 80, 80) + rows(0, "reference", 100, 100)]}
+        summary = grade.summarize_benchmark(data)
+        self.assertNotIn("paired_log_ratios", summary["workloads"]["BM_Put/threads:2"]["learner"])
+        self.assertAlmostEqual(scoring.score_ratio(summary)[0], 0.8)
 
 
 class Performance(unittest.TestCase):
