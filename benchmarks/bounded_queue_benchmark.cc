@@ -34,7 +34,7 @@ struct KataAdapter {
   Queue<Item> queue;
 };
 using learner = KataAdapter<KATA_LEARNER_NS::BoundedQueue>;
-using reference = KataAdapter<solution::BoundedQueue>;
+using reference = bench::Reference<KataAdapter<solution::BoundedQueue>>;
 
 struct naive {
   explicit naive(std::size_t capacity) : queue(capacity) {}

@@ -22,7 +22,7 @@ constexpr int kOpsPerBatch = 64;
 constexpr std::chrono::milliseconds kWindow(50);
 
 using learner = KATA_LEARNER_NS::LRUCache<Key, Value>;
-using reference = solution::LRUCache<Key, Value>;
+using reference = bench::Reference<solution::LRUCache<Key, Value>>;
 using mutex_list_map = baseline::LockedLru<Key, Value>;
 using sharded_16 = baseline::ShardedLru<Key, Value, 16>;
 

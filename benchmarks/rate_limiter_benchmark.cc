@@ -16,7 +16,7 @@
 namespace {
 
 using learner = KATA_LEARNER_NS::RateLimiter;
-using reference = solution::RateLimiter;
+using reference = bench::Reference<solution::RateLimiter>;
 using naive = baseline::NaiveRateLimiter;
 
 constexpr int kCallsPerIteration = 100;

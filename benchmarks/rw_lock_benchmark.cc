@@ -39,7 +39,7 @@ struct SharedMutexAdapter {  // anything with lock/unlock/lock_shared/unlock_sha
   Lock lock;
 };
 using learner = SharedMutexAdapter<KATA_LEARNER_NS::RWLock>;
-using reference = SharedMutexAdapter<solution::RWLock>;
+using reference = bench::Reference<SharedMutexAdapter<solution::RWLock>>;
 using std_shared_mutex = SharedMutexAdapter<std::shared_mutex>;
 
 // The baseline: one plain mutex, readers serialised like writers.

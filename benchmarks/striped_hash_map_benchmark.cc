@@ -43,7 +43,7 @@ struct KataAdapter {
   Map<Key, Value, std::hash<Key>> map;
 };
 using learner = KataAdapter<KATA_LEARNER_NS::StripedHashMap>;
-using reference = KataAdapter<solution::StripedHashMap>;
+using reference = bench::Reference<KataAdapter<solution::StripedHashMap>>;
 
 template <class Map>
 struct BaselineAdapter {

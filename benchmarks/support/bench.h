@@ -38,6 +38,17 @@
 
 namespace bench {
 
+// The reference's rows run the benchmark body instantiated for a type of their own. In the
+// self-check build the learner's class IS the reference's, and without this the two rows would be
+// one function: one copy of the code and one set of its function-local statics (the shared map,
+// cache or limiter), so each row would start on the state the other left. A learner's rows and the
+// reference's never share those in a real grading, and the self-check must measure what a real
+// grading measures. Usage: using reference = bench::Reference<Adapter<solution::X>>;
+template <class T>
+struct Reference : T {
+  using T::T;
+};
+
 inline std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
