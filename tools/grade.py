@@ -374,22 +374,27 @@ def _measured_rows(data):
     return rows, errors
 
 
+def _rates(rows):
+    """{workload: {impl: [items/s of each repetition]}} of _measured_rows."""
+    runs = {}
+    for workload, impl, row in rows:
+        runs.setdefault(workload, {}).setdefault(impl, []).append(row["items_per_second"])
+    return runs
+
+
 def rates_by_workload(data):
     """({workload: {impl: [items/s of each repetition]}}, {impl: error}) from a Google Benchmark
     JSON document."""
-    runs = {}
     rows, errors = _measured_rows(data)
-    for workload, impl, row in rows:
-        runs.setdefault(workload, {}).setdefault(impl, []).append(row["items_per_second"])
-    return runs, errors
+    return _rates(rows), errors
 
 
-def paired_log_ratios(data):
-    """{workload: {impl: [log(impl / reference) of each process]}}: in each benchmark process
-    (rows tagged "process" by run_benchmark), the mean log rate of the implementation's repetitions
-    minus the reference's, for every implementation that ran beside the reference."""
+def _paired_log_ratios(rows):
+    """{workload: {impl: [log(impl / reference) of each process]}} of _measured_rows: in each
+    benchmark process (rows tagged "process" by run_benchmark), the mean log rate of the
+    implementation's repetitions minus the reference's, for every implementation that ran beside
+    the reference."""
     logs = {}
-    rows, _ = _measured_rows(data)
     for workload, impl, row in rows:
         if "process" in row:
             logs.setdefault((workload, row["process"]), {}).setdefault(impl, []).append(
@@ -408,10 +413,10 @@ def summarize_benchmark(data):
     """{workload: {impl: {iqm, median, min, max, runs, log_spread[, paired_log_ratios]}}} of items
     per second, from the repetitions; iqm is the interquartile mean (the mean of the middle half);
     paired_log_ratios, per process, is what the score's ratio is the median of (docs/scoring.md)."""
-    runs, errors = rates_by_workload(data)
-    pairs = paired_log_ratios(data)
+    rows, errors = _measured_rows(data)
+    pairs = _paired_log_ratios(rows)
     workloads = {}
-    for workload, impls in sorted(runs.items()):
+    for workload, impls in sorted(_rates(rows).items()):
         workloads[workload] = {}
         for impl, rates in impls.items():
             rates.sort()

@@ -2,7 +2,7 @@
 """tools/scoring.py's performance ratio on made-up benchmark summaries (ctest: grader/scoring,
 label harness): how workloads are weighted (docs/scoring.md, Performance), that nothing the
 learner's rows do can move a weight, and that a ratio is taken within each benchmark process
-(grade.paired_log_ratios), so what slowed a whole process cancels out."""
+(grade.summarize_benchmark), so what slowed a whole process cancels out."""
 import math
 import sys
 import unittest
