@@ -5,9 +5,10 @@
 // few hot keys hit, the long tail misses), at 1, 2, 4 and 8 threads (the machine may have 2 cores:
 // oversubscription is part of the picture). Each repetition is a 50 ms window (bench::for_window):
 // the rows count lookups per second. Rows named BM_Lru<impl>/keys:K/iterations:1/threads:T, K = 0
-// hit, 1 miss, 2 zipf.
+// hit, 1 miss, 2 zipf, and BM_Lru<learner, reference>/... for the two measured in turns.
 #include <cstdint>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "baselines/lru_cache_naive.h"
@@ -37,49 +38,51 @@ const std::vector<Key>& keys(int pattern) {
 // destroyed (later repetitions reuse it, warm).
 template <class Cache>
 Cache* shared_cache(int pattern) {
-  static Cache* caches[3] = {new Cache(kCapacity), new Cache(kCapacity), new Cache(kCapacity)};
+  static Cache* caches[3] = {&(new bench::Isolated<Cache>(kCapacity))->value,
+                             &(new bench::Isolated<Cache>(kCapacity))->value,
+                             &(new bench::Isolated<Cache>(kCapacity))->value};
   return caches[pattern];
 }
 
-template <class Cache>
+// BM_Lru<impl>: one implementation. BM_Lru<learner, reference>: the two taking turns in short
+// slices of one window (bench::for_window, bench::register_learner_and_reference).
+template <class... Caches>
 void BM_Lru(benchmark::State& state) {
   const int pattern = static_cast<int>(state.range(0));
   const std::vector<Key>& sequence = keys(pattern);
-  Cache* cache = nullptr;
-  if (!bench::guarded(state, [&] { cache = shared_cache<Cache>(pattern); })) {
+  std::tuple<Caches*...> caches;
+  if (!bench::guarded(state, [&] { caches = {shared_cache<Caches>(pattern)...}; })) {
     for (auto _ : state) {
     }
     return;
   }
   std::size_t at = (static_cast<std::size_t>(state.thread_index()) * 7717) % sequence.size();
   std::int64_t sink = 0;
-  bench::for_window(state, kWindow, kOpsPerBatch, [&] {
-    return bench::guarded(state, [&] {
-      for (int i = 0; i < kOpsPerBatch; ++i) {
-        const Key key = sequence[at];
-        at = at + 1 == sequence.size() ? 0 : at + 1;
-        if (const std::optional<Value> hit = cache->get(key)) {
-          sink += *hit;
-        } else {
-          cache->put(key, key);
-        }
+  auto batch = [&](auto& cache) {
+    for (int i = 0; i < kOpsPerBatch; ++i) {
+      const Key key = sequence[at];
+      at = at + 1 == sequence.size() ? 0 : at + 1;
+      if (const std::optional<Value> hit = cache.get(key)) {
+        sink += *hit;
+      } else {
+        cache.put(key, key);
       }
-    });
-  });
+    }
+  };
+  std::apply(
+      [&](auto*... cache) { bench::for_window(state, kWindow, kOpsPerBatch, batch, *cache...); },
+      caches);
   benchmark::DoNotOptimize(sink);
 }
 
 void lru_args(benchmark::internal::Benchmark* b) {
   for (int pattern : {0, 1, 2}) b->Arg(pattern);
-  b->ArgName("keys")->ThreadRange(1, 8)->UseRealTime()->Iterations(1);
+  b->ArgName("keys")->UseRealTime()->Iterations(1);
 }
 
-#define KATA_LRU_BENCHMARKS(impl) BENCHMARK_TEMPLATE(BM_Lru, impl)->Apply(lru_args)
-
-KATA_LRU_BENCHMARKS(learner);
-KATA_LRU_BENCHMARKS(reference);
-KATA_LRU_BENCHMARKS(mutex_list_map);
-KATA_LRU_BENCHMARKS(sharded_16);
+KATA_LEARNER_AND_REFERENCE(BM_Lru, lru_args);
+BENCHMARK_TEMPLATE(BM_Lru, mutex_list_map)->Apply(lru_args)->Apply(bench::all_thread_counts);
+BENCHMARK_TEMPLATE(BM_Lru, sharded_16)->Apply(lru_args)->Apply(bench::all_thread_counts);
 
 }  // namespace
 

@@ -4,11 +4,14 @@
 //    every call refills and succeeds (the common case of a limiter that is not limiting);
 //  - bucket=empty: 1 permit per second, burst 1: after the first call every call is refused (a
 //    limiter under attack).
-// Same body for every implementation; rows named BM_TryAcquire<impl>/bucket:<0|1>/threads:<n>.
-// No installed library has a rate limiter, so there are no peers: the learner, the reference and
-// the naive baseline (a mutex-guarded double).
+// Same body for every implementation; rows named BM_TryAcquire<impl>/bucket:<0|1>/iterations:1/
+// threads:<n> (one iteration: a fixed window, see kWindow), and BM_TryAcquire<learner,
+// reference>/... for the two measured in turns. No installed library has a rate limiter, so there
+// are no peers: the learner, the reference and the naive baseline (a mutex-guarded double).
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <tuple>
 
 #include "baselines/rate_limiter_naive.h"
 #include "support/bench.h"
@@ -19,27 +22,28 @@ using learner = KATA_LEARNER_NS::RateLimiter;
 using reference = bench::Reference<solution::RateLimiter>;
 using naive = baseline::NaiveRateLimiter;
 
-constexpr int kCallsPerIteration = 100;
+constexpr int kCallsPerBatch = 100;
 
 // One limiter per implementation and workload, shared by the benchmark's threads; never destroyed
 // (threads of later runs reuse it), which keeps set-up out of the timed loop. Null if the
 // implementation's constructor threw (an unfinished kata).
 template <class Limiter>
 Limiter* shared_limiter(bool full, benchmark::State& state) {
-  static Limiter* const limiters[2] = {[] {
-                                         try {
-                                           return new Limiter(1, 1);
-                                         } catch (...) {
-                                           return static_cast<Limiter*>(nullptr);
-                                         }
-                                       }(),
-                                       [] {
-                                         try {
-                                           return new Limiter(1'000'000'000, 1'000'000'000);
-                                         } catch (...) {
-                                           return static_cast<Limiter*>(nullptr);
-                                         }
-                                       }()};
+  static Limiter* const limiters[2] = {
+      [] {
+        try {
+          return &(new bench::Isolated<Limiter>(1, 1))->value;
+        } catch (...) {
+          return static_cast<Limiter*>(nullptr);
+        }
+      }(),
+      [] {
+        try {
+          return &(new bench::Isolated<Limiter>(1'000'000'000, 1'000'000'000))->value;
+        } catch (...) {
+          return static_cast<Limiter*>(nullptr);
+        }
+      }()};
   Limiter* limiter = limiters[full ? 1 : 0];
   if (limiter == nullptr) {
     // Construct again, unshared, only to report why.
@@ -48,35 +52,40 @@ Limiter* shared_limiter(bool full, benchmark::State& state) {
   return limiter;
 }
 
-template <class Limiter>
+// Each implementation gets this much wall time a repetition (bench::for_window).
+constexpr std::chrono::milliseconds kWindow(50);
+
+// BM_TryAcquire<impl>: one implementation. BM_TryAcquire<learner, reference>: the two taking turns
+// in short slices of one window (bench::for_window, bench::register_learner_and_reference).
+template <class... Limiters>
 void BM_TryAcquire(benchmark::State& state) {
-  Limiter* limiter = shared_limiter<Limiter>(state.range(0) == 1, state);
-  if (limiter == nullptr) return;
+  const bool full = state.range(0) == 1;
+  const std::tuple<Limiters*...> limiters{shared_limiter<Limiters>(full, state)...};
+  if (std::apply([](auto*... limiter) { return ((limiter == nullptr) || ...); }, limiters)) return;
   std::int64_t granted = 0;
-  for (auto _ : state) {
-    bool ok = bench::guarded(state, [&] {
-      for (int i = 0; i < kCallsPerIteration; ++i) granted += limiter->try_acquire(1) ? 1 : 0;
-    });
-    if (!ok) break;
-  }
+  std::int64_t calls = 0;
+  auto batch = [&](auto& limiter) {
+    for (int i = 0; i < kCallsPerBatch; ++i) granted += limiter.try_acquire(1) ? 1 : 0;
+    calls += kCallsPerBatch;
+  };
+  std::apply(
+      [&](auto*... limiter) {
+        bench::for_window(state, kWindow, kCallsPerBatch, batch, *limiter...);
+      },
+      limiters);
   benchmark::DoNotOptimize(granted);
-  state.SetItemsProcessed(state.iterations() * kCallsPerIteration);
   state.counters["granted_pct"] = benchmark::Counter(
-      100.0 * static_cast<double>(granted) /
-          static_cast<double>(std::max<std::int64_t>(1, state.iterations() * kCallsPerIteration)),
+      100.0 * static_cast<double>(granted) / static_cast<double>(std::max<std::int64_t>(1, calls)),
       benchmark::Counter::kAvgThreads);
 }
 
 void acquire_args(benchmark::internal::Benchmark* b) {
   for (int full : {1, 0}) b->Arg(full);
-  b->ArgName("bucket")->ThreadRange(1, 8)->UseRealTime();
+  b->ArgName("bucket")->UseRealTime()->Iterations(1);
 }
 
-#define KATA_LIMITER_BENCHMARKS(impl) BENCHMARK_TEMPLATE(BM_TryAcquire, impl)->Apply(acquire_args)
-
-KATA_LIMITER_BENCHMARKS(learner);
-KATA_LIMITER_BENCHMARKS(reference);
-KATA_LIMITER_BENCHMARKS(naive);
+KATA_LEARNER_AND_REFERENCE(BM_TryAcquire, acquire_args);
+BENCHMARK_TEMPLATE(BM_TryAcquire, naive)->Apply(acquire_args)->Apply(bench::all_thread_counts);
 
 }  // namespace
 

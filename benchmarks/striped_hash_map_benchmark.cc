@@ -2,12 +2,16 @@
 // (half present), read-heavy (90% gets), mixed (50%) or write-heavy (10%), over uniform keys or
 // Zipf(0.99)-skewed ones (a few hot keys: every call on a hot key takes the same stripe), at 1, 2,
 // 4 and 8 threads (the machine may have 2 cores: oversubscription is part of the picture). Same
-// body for every implementation; rows named BM_Map<impl>/read_pct:R/zipf:Z/threads:T.
+// body for every implementation; rows named BM_Map<impl>/read_pct:R/zipf:Z/iterations:1/threads:T
+// (one iteration: a fixed window, see kWindow), and BM_Map<learner, reference>/... for the two
+// measured in turns.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <random>
+#include <tuple>
 #include <unordered_map>
 
 #ifdef KATA_HAVE_ABSL
@@ -99,24 +103,30 @@ const std::vector<Key>& keys(bool zipf) {
 // One map per implementation, half full, shared by the benchmark's threads and never destroyed
 // (later runs reuse it; puts and erases are balanced, so it stays about half full).
 template <class Impl>
-struct Filled {
+struct alignas(128) Filled {  // alignas: see bench::Isolated
   Filled() {
     for (Key k = 0; k < kKeys; k += 2) impl.put(k, k);
   }
   Impl impl;
 };
-
-constexpr int kOpsPerIteration = 100;
-
 template <class Impl>
+Impl& filled() {
+  static Filled<Impl> map;
+  return map.impl;
+}
+
+constexpr int kOpsPerBatch = 100;
+// Each implementation gets this much wall time a repetition (bench::for_window).
+constexpr std::chrono::milliseconds kWindow(50);
+
+// BM_Map<impl>: one implementation. BM_Map<learner, reference>: the two taking turns in short
+// slices of one window (bench::for_window, bench::register_learner_and_reference).
+template <class... Impls>
 void BM_Map(benchmark::State& state) {
   const int read_pct = static_cast<int>(state.range(0));
   const std::vector<Key>& sequence = keys(state.range(1) != 0);
-  Impl* map = nullptr;
-  if (!bench::guarded(state, [&] {
-        static Filled<Impl> filled;
-        map = &filled.impl;
-      })) {
+  std::tuple<Impls*...> maps;
+  if (!bench::guarded(state, [&] { maps = {&filled<Impls>()...}; })) {
     for (auto _ : state) {
     }
     return;
@@ -124,38 +134,36 @@ void BM_Map(benchmark::State& state) {
   std::minstd_rand rng(static_cast<unsigned>(state.thread_index()) + 1);
   std::size_t at = (static_cast<std::size_t>(state.thread_index()) * 7717) % sequence.size();
   std::int64_t sink = 0;
-  for (auto _ : state) {
-    bool ok = bench::guarded(state, [&] {
-      for (int i = 0; i < kOpsPerIteration; ++i) {
-        const Key key = sequence[at];
-        at = at + 1 == sequence.size() ? 0 : at + 1;
-        const int dice = static_cast<int>(rng() % 200);
-        if (dice < 2 * read_pct) {
-          sink += map->get(key).value_or(0);
-        } else if (dice % 2 == 0) {
-          map->put(key, key);
-        } else {
-          map->erase(key);
-        }
+  auto batch = [&](auto& map) {
+    for (int i = 0; i < kOpsPerBatch; ++i) {
+      const Key key = sequence[at];
+      at = at + 1 == sequence.size() ? 0 : at + 1;
+      const int dice = static_cast<int>(rng() % 200);
+      if (dice < 2 * read_pct) {
+        sink += map.get(key).value_or(0);
+      } else if (dice % 2 == 0) {
+        map.put(key, key);
+      } else {
+        map.erase(key);
       }
-    });
-    if (!ok) break;
-  }
+    }
+  };
+  std::apply([&](auto*... map) { bench::for_window(state, kWindow, kOpsPerBatch, batch, *map...); },
+             maps);
   benchmark::DoNotOptimize(sink);
-  state.SetItemsProcessed(state.iterations() * kOpsPerIteration);
 }
 
 void map_args(benchmark::internal::Benchmark* b) {
   for (int read_pct : {90, 50, 10}) {
     for (int zipf : {0, 1}) b->Args({read_pct, zipf});
   }
-  b->ArgNames({"read_pct", "zipf"})->ThreadRange(1, 8)->UseRealTime();
+  b->ArgNames({"read_pct", "zipf"})->UseRealTime()->Iterations(1);
 }
 
-#define KATA_MAP_BENCHMARKS(impl) BENCHMARK_TEMPLATE(BM_Map, impl)->Apply(map_args)
+#define KATA_MAP_BENCHMARKS(impl) \
+  BENCHMARK_TEMPLATE(BM_Map, impl)->Apply(map_args)->Apply(bench::all_thread_counts)
 
-KATA_MAP_BENCHMARKS(learner);
-KATA_MAP_BENCHMARKS(reference);
+KATA_LEARNER_AND_REFERENCE(BM_Map, map_args);
 KATA_MAP_BENCHMARKS(mutex_unordered_map);
 KATA_MAP_BENCHMARKS(shared_mutex_unordered_map);
 #ifdef KATA_HAVE_ABSL
@@ -169,11 +177,5 @@ KATA_MAP_BENCHMARKS(libcuckoo_map);
 #endif
 
 }  // namespace
-
-// 24 workloads get one or two benchmark processes each in 15 s, and a workload's ratio then rests
-// on one or two pairs of rows, each of which can catch a 3x mode of a contended stripe the other
-// did not: the self-check ratio's standard deviation was 0.037 over 15 runs at 15 s, and about
-// half that when two runs' processes were pooled (docs/scoring.md, Calibration).
-KATA_GRADER_SECONDS(25);
 
 BENCHMARK_MAIN();

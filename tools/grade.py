@@ -247,8 +247,16 @@ def write_junit(path, reports, who):
 # 4. Benchmark
 
 # BM_Transfer<learner>/pairs:2/cap:4, BM_Log<learner, NullSink>/real_time/threads:4, ...: the first
-# template argument names the implementation, the rest of the name the workload.
+# template argument names the implementation, the rest of the name the workload. A row
+# BM_Mix<learner, reference>/... measures the two in turns (bench::for_window) and reports each
+# one's rate in its own counter.
 BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)(?:, *(?P<extra>[^>]+))?>(?P<args>/.*)?$")
+PAIRED_WITH = "reference"
+PAIRED_COUNTERS = ("first_items_per_second", "second_items_per_second")
+
+
+def _paired(match):
+    return match["impl"] == "learner" and match["extra"] == PAIRED_WITH
 
 
 def _regex_escape(text):
@@ -267,13 +275,19 @@ def _workload_filters(binary, peers):
                               capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return [], "the benchmark did not list its rows in 60 s"
-    impls = "[A-Za-z0-9_]+" if peers else "(learner|reference)"
     filters = []
     for name in (line.strip() for line in proc.stdout.splitlines()):
         match = BENCH_NAME.match(name)
-        if match and match["impl"] == "learner":
-            filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
-                           + _regex_escape(name[match.end("impl"):]) + "$")
+        if not match or match["impl"] != "learner":
+            continue
+        if _paired(match):
+            impls = "(learner, reference|[A-Za-z0-9_]+)" if peers else "learner, reference"
+            rest = name[match.end("extra"):]
+        else:
+            impls = "[A-Za-z0-9_]+" if peers else "(learner|reference)"
+            rest = name[match.end("impl"):]
+        filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
+                       + _regex_escape(rest) + "$")
     if not filters:
         return [], f"the benchmark lists no learner rows (exit code {proc.returncode})"
     return filters, None
@@ -352,14 +366,17 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
 def workload_name(match):
     """BM_Log<learner, NullSink>/real_time/threads:4 -> BM_Log<NullSink>/threads:4: the settings
     that do not tell workloads apart (timing mode, a fixed window's iterations:1) are dropped."""
-    workload = match["body"] + (f"<{match['extra']}>" if match["extra"] else "") + (match["args"] or "")
+    extra = match["extra"] if match["extra"] and not _paired(match) else None
+    workload = match["body"] + (f"<{extra}>" if extra else "") + (match["args"] or "")
     for setting in ("/process_time", "/real_time", "/iterations:1"):
         workload = workload.replace(setting, "")
     return workload
 
 
 def _measured_rows(data):
-    """(workload, impl, row) of every repetition that measured a rate; {impl: error} of the rest."""
+    """(workload, impl, row) of every repetition that measured a rate, row["items_per_second"]
+    being the impl's (a row of the learner and the reference in turns gives one of each);
+    {impl: error} of the rest."""
     rows, errors = [], {}
     for row in data.get("benchmarks", []):
         if row.get("run_type") != "iteration":
@@ -369,6 +386,10 @@ def _measured_rows(data):
             continue
         if row.get("error_occurred"):
             errors[match["impl"]] = row.get("error_message", "error")
+        elif _paired(match):
+            for impl, counter in zip((match["impl"], PAIRED_WITH), PAIRED_COUNTERS):
+                if row.get(counter):
+                    rows.append((workload_name(match), impl, dict(row, items_per_second=row[counter])))
         elif row.get("items_per_second"):
             rows.append((workload_name(match), match["impl"], row))
     return rows, errors

@@ -2,9 +2,12 @@
 """tools/scoring.py's performance ratio on made-up benchmark summaries (ctest: grader/scoring,
 label harness): how workloads are weighted (docs/scoring.md, Performance), that nothing the
 learner's rows do can move a weight, and that a ratio is taken within each benchmark process
-(grade.summarize_benchmark), so what slowed a whole process cancels out."""
+(grade.summarize_benchmark), so what slowed a whole process cancels out, also when the two ran
+in turns in one row."""
 import math
+import re
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -102,6 +105,48 @@ class Pairing(unittest.TestCase):
         summary = grade.summarize_benchmark(data)
         self.assertNotIn("paired_log_ratios", summary["workloads"]["BM_Put/threads:2"]["learner"])
         self.assertAlmostEqual(scoring.score_ratio(summary)[0], 0.8)
+
+
+def in_turns(process, *pairs, workload="BM_Mix<learner, reference>/iterations:1/threads:1"):
+    """Rows of bench::for_window with two objects: the learner and the reference in turns."""
+    return [{"name": workload, "run_type": "iteration", "first_items_per_second": mine,
+             "second_items_per_second": ref, "process": process} for mine, ref in pairs]
+
+
+class InTurns(unittest.TestCase):
+    def test_a_row_of_the_two_in_turns_is_a_row_of_each(self):
+        data = {"benchmarks": in_turns(0, (90, 100), (90, 100)) + in_turns(1, (45, 50), (45, 50))}
+        summary = grade.summarize_benchmark(data)
+        self.assertEqual(list(summary["workloads"]), ["BM_Mix/threads:1"])
+        impls = summary["workloads"]["BM_Mix/threads:1"]
+        self.assertEqual(impls["reference"]["runs"], 4)
+        self.assertAlmostEqual(impls["reference"]["max"], 100)
+        self.assertEqual([round(x, 5) for x in impls["learner"]["paired_log_ratios"]],
+                         [round(math.log(0.9), 5)] * 2)
+        self.assertAlmostEqual(scoring.score_ratio(summary)[0], 0.9, places=5)
+
+    def test_an_error_in_turns_is_the_learners(self):
+        row_ = dict(in_turns(0, (1, 1))[0], error_occurred=True, error_message="not implemented: X")
+        summary = grade.summarize_benchmark({"benchmarks": [row_]})
+        self.assertEqual(summary["errors"], {"learner": "not implemented: X"})
+        self.assertEqual(summary["workloads"], {})
+
+    def test_one_process_per_workload_whichever_way_its_rows_run(self):
+        listed = ["BM_Mix<learner, reference>/read_pct:99/iterations:1/real_time/threads:2",
+                  "BM_Mix<learner>/read_pct:99/iterations:1/real_time/threads:4",
+                  "BM_Mix<reference>/read_pct:99/iterations:1/real_time/threads:4",
+                  "BM_Mix<std_mutex>/read_pct:99/iterations:1/real_time/threads:2",
+                  "BM_Mix<std_mutex>/read_pct:99/iterations:1/real_time/threads:4"]
+        with tempfile.TemporaryDirectory() as tmp:
+            binary = Path(tmp) / "bench"
+            binary.write_text("#!/bin/sh\ncat <<'EOF'\n" + "\n".join(listed) + "\nEOF\n")
+            binary.chmod(0o755)
+            for peers, expected in ((False, [[0], [1, 2]]), (True, [[0, 3], [1, 2, 4]])):
+                filters, error = grade._workload_filters(binary, peers)
+                self.assertIsNone(error)
+                # Google Benchmark's filters are POSIX extended expressions; these need no more.
+                self.assertEqual([[i for i, name in enumerate(listed) if re.search(f, name)]
+                                  for f in filters], expected)
 
 
 class Performance(unittest.TestCase):
