@@ -80,7 +80,7 @@ void lru_args(benchmark::internal::Benchmark* b) {
   b->ArgName("keys")->UseRealTime()->Iterations(1);
 }
 
-KATA_LEARNER_AND_REFERENCE(BM_Lru, lru_args);
+KATA_LEARNER_AND_REFERENCE(BM_Lru, lru_args, kUpToCores);
 BENCHMARK_TEMPLATE(BM_Lru, mutex_list_map)->Apply(lru_args)->Apply(bench::all_thread_counts);
 BENCHMARK_TEMPLATE(BM_Lru, sharded_16)->Apply(lru_args)->Apply(bench::all_thread_counts);
 

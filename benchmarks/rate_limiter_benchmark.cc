@@ -84,7 +84,7 @@ void acquire_args(benchmark::internal::Benchmark* b) {
   b->ArgName("bucket")->UseRealTime()->Iterations(1);
 }
 
-KATA_LEARNER_AND_REFERENCE(BM_TryAcquire, acquire_args);
+KATA_LEARNER_AND_REFERENCE(BM_TryAcquire, acquire_args, kUpToCores);
 BENCHMARK_TEMPLATE(BM_TryAcquire, naive)->Apply(acquire_args)->Apply(bench::all_thread_counts);
 
 }  // namespace

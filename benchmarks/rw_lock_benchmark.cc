@@ -143,7 +143,7 @@ void mix_args(benchmark::internal::Benchmark* b) {
   b->ArgName("read_pct")->UseRealTime()->Iterations(1);
 }
 
-KATA_LEARNER_AND_REFERENCE(BM_Mix, mix_args);
+KATA_LEARNER_AND_REFERENCE(BM_Mix, mix_args, kUpToCores);
 BENCHMARK_TEMPLATE(BM_Mix, std_mutex)->Apply(mix_args)->Apply(bench::all_thread_counts);
 BENCHMARK_TEMPLATE(BM_Mix, std_shared_mutex)->Apply(mix_args)->Apply(bench::all_thread_counts);
 #ifdef KATA_HAVE_ABSL

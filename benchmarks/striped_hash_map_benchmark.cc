@@ -163,7 +163,7 @@ void map_args(benchmark::internal::Benchmark* b) {
 #define KATA_MAP_BENCHMARKS(impl) \
   BENCHMARK_TEMPLATE(BM_Map, impl)->Apply(map_args)->Apply(bench::all_thread_counts)
 
-KATA_LEARNER_AND_REFERENCE(BM_Map, map_args);
+KATA_LEARNER_AND_REFERENCE(BM_Map, map_args, kUpToCores);
 KATA_MAP_BENCHMARKS(mutex_unordered_map);
 KATA_MAP_BENCHMARKS(shared_mutex_unordered_map);
 #ifdef KATA_HAVE_ABSL

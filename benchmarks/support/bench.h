@@ -191,42 +191,49 @@ inline void all_thread_counts(benchmark::internal::Benchmark* b) {
   for (int threads : kThreadCounts) b->Threads(threads);
 }
 
-// Registers a workload's learner and reference rows. Up to as many threads as there are cores, one
-// row, BODY<learner, reference>, runs the two in turns (bench::for_window with two objects): both
-// meet the same schedule, and the self-check's spread between processes was 4-10x smaller than
-// with a row each. With more threads than cores a row each, BODY<learner> and BODY<reference>:
-// there, a thread preempted inside one implementation's batch keeps that implementation's lock
-// (and its waiting threads) through the other's slices, which then run with fewer threads, and
-// turns made the spread up to 8x wider (docs/benchmarks.md). `args` sets everything but the
-// threads.
+// Registers a workload's learner and reference rows. Where they take turns, one row,
+// BODY<learner, reference>, runs the two in turns (bench::for_window with two objects): both meet
+// the same schedule, and the self-check's spread between processes was 4-10x smaller than with a
+// row each. Elsewhere a row each, BODY<learner> and BODY<reference>. Which thread counts take
+// turns is the workload's call, from its measurements (docs/benchmarks.md):
+//  - kUpToCores: a thread preempted inside one implementation's batch keeps that implementation's
+//    lock (and the threads waiting on it) through the other's slices, which then run with fewer
+//    threads: on rw_lock, turns at more threads than cores made the spread up to 8x wider.
+//  - kEveryThreadCount: concurrent_logger's callers hold no lock the other logger needs, and turns
+//    narrowed its spread at 4 and 8 threads as well.
+// `args` sets everything but the threads.
+enum class Turns { kUpToCores, kEveryThreadCount };
 using Body = void (*)(benchmark::State&);
 inline bool register_learner_and_reference(const std::string& body, Body in_turns, Body learner,
                                            Body reference,
-                                           void (*args)(benchmark::internal::Benchmark*)) {
-  const int cores = usable_cores();
-  std::vector<int> oversubscribed;
+                                           void (*args)(benchmark::internal::Benchmark*),
+                                           Turns turns) {
+  const int most_in_turns = turns == Turns::kUpToCores ? usable_cores() : kThreadCounts[3];
+  std::vector<int> alone;
   auto* both = benchmark::RegisterBenchmark((body + "<learner, reference>").c_str(), in_turns);
   args(both);
   for (int threads : kThreadCounts) {
-    if (threads <= cores) {
+    if (threads <= most_in_turns) {
       both->Threads(threads);
     } else {
-      oversubscribed.push_back(threads);
+      alone.push_back(threads);
     }
   }
-  if (oversubscribed.empty()) return true;
+  if (alone.empty()) return true;
   for (auto [name, fn] : {std::pair{"<learner>", learner}, std::pair{"<reference>", reference}}) {
-    auto* alone = benchmark::RegisterBenchmark((body + name).c_str(), fn);
-    args(alone);
-    for (int threads : oversubscribed) alone->Threads(threads);
+    auto* row = benchmark::RegisterBenchmark((body + name).c_str(), fn);
+    args(row);
+    for (int threads : alone) row->Threads(threads);
   }
   return true;
 }
 
-// At namespace scope, with `learner` and `reference` the two implementations' types.
-#define KATA_LEARNER_AND_REFERENCE(body, args)                                        \
-  static const bool kata_registered_##body = ::bench::register_learner_and_reference( \
-      #body, body<learner, reference>, body<learner>, body<reference>, args)
+// At namespace scope, with `learner` and `reference` the two implementations (types, or templates
+// the body takes as template template parameters); `turns` a bench::Turns.
+#define KATA_LEARNER_AND_REFERENCE(body, args, turns)                                         \
+  static const bool kata_registered_##body =                                                  \
+      ::bench::register_learner_and_reference(#body, body<learner, reference>, body<learner>, \
+                                              body<reference>, args, ::bench::Turns::turns)
 
 // Pre-drawn key sequences (drawing a Zipf key costs more than a cache or map call): `count` keys
 // in [0, keys), each thread walking the sequence from its own offset.
