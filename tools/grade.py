@@ -246,10 +246,10 @@ def write_junit(path, reports, who):
 # ---------------------------------------------------------------------------------------------
 # 4. Benchmark
 
-# BM_Transfer<learner>/pairs:2/cap:4, BM_Log<learner, NullSink>/real_time/threads:4, ...: the first
+# BM_Transfer<learner>/pairs:2/cap:4, BM_Body<learner, Setting>/real_time/threads:4, ...: the first
 # template argument names the implementation, the rest of the name the workload. A row
 # BM_Mix<learner, reference>/... measures the two in turns (bench::for_window) and reports each
-# one's rate in its own counter.
+# one's rate in its own counter (PAIRED_COUNTERS, in that order).
 BENCH_NAME = re.compile(r"^(?P<body>\w+)<(?P<impl>\w+)(?:, *(?P<extra>[^>]+))?>(?P<args>/.*)?$")
 PAIRED_WITH = "reference"
 PAIRED_COUNTERS = ("first_items_per_second", "second_items_per_second")
@@ -364,8 +364,9 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
 
 
 def workload_name(match):
-    """BM_Log<learner, NullSink>/real_time/threads:4 -> BM_Log<NullSink>/threads:4: the settings
-    that do not tell workloads apart (timing mode, a fixed window's iterations:1) are dropped."""
+    """BM_Body<learner, Setting>/real_time/threads:4 -> BM_Body<Setting>/threads:4, and
+    BM_Mix<learner, reference>/iterations:1/threads:2 -> BM_Mix/threads:2: the settings that do not
+    tell workloads apart (timing mode, a fixed window's iterations:1) are dropped."""
     extra = match["extra"] if match["extra"] and not _paired(match) else None
     workload = match["body"] + (f"<{extra}>" if extra else "") + (match["args"] or "")
     for setting in ("/process_time", "/real_time", "/iterations:1"):

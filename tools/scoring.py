@@ -26,10 +26,19 @@ FULL_MARKS_RATIO = 0.95
 # agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
 # typical one as if SHRINK_RUNS more repetitions had shown that; and EXTRA_SPREAD squared is added,
 # so no workload is trusted past a 20% spread a repetition however well its runs happened to agree
-# (docs/scoring.md, Weights). Only the reference's runs decide a weight: the learner cannot move
-# weight off a workload it is slow on.
+# (docs/scoring.md, Weights). Only the reference's runs decide this weight: the learner cannot move
+# it off a workload it is slow on.
 SHRINK_RUNS = 4
 EXTRA_SPREAD = 0.2
+# Where the ratio was taken within each benchmark process, the spread of those per-process log
+# ratios says how well the run pinned the ratio down, and where the two took turns in one row
+# (docs/benchmarks.md) it is often several times narrower than the reference's own repetitions'
+# spread: a workload then weighs the larger of the two weights, the paired one with the same
+# shrinking and this floor. The learner's rows can raise a weight that way (by agreeing with the
+# reference's, process by process), never lower it below what the reference's repetitions set:
+# noise a learner adds to a workload it is slow on moves no weight off it (docs/scoring.md,
+# Weights).
+PAIRED_EXTRA_SPREAD = 0.05
 
 Ratio = collections.namedtuple("Ratio", "center low high weight")
 
@@ -46,17 +55,31 @@ def log_spread(values):
     return statistics.stdev(math.log(v) for v in values) if len(values) > 1 else 0.0
 
 
-def weights(references):
-    """{workload: weight} from each workload's reference repetitions ({workload: summary}); every
-    weight 1 in a report from before spreads were recorded, where the workloads counted the same."""
+def _shrunk_weights(samples, extra_spread):
+    """{workload: n / (v + extra_spread^2)} from {workload: (n, s^2)}, v being s^2 pulled toward the
+    kata's median s^2 as if SHRINK_RUNS more samples had shown that."""
+    typical = statistics.median(s2 for _, s2 in samples.values())
+    return {w: n / (((n - 1) * s2 + SHRINK_RUNS * typical) / (n - 1 + SHRINK_RUNS) + extra_spread ** 2)
+            for w, (n, s2) in samples.items()}
+
+
+def weights(pairs):
+    """{workload: weight} from each workload's (learner summary, reference summary): the reference's
+    repetitions' weight, raised to the paired one where the per-process ratios pin the ratio down
+    better (PAIRED_EXTRA_SPREAD); every weight 1 in a report from before spreads were recorded,
+    where the workloads counted the same."""
+    references = {w: ref for w, (_, ref) in pairs.items()}
     if not references or any("log_spread" not in ref for ref in references.values()):
         return {w: 1.0 for w in references}
-    typical = statistics.median(ref["log_spread"] ** 2 for ref in references.values())
-    out = {}
-    for workload, ref in references.items():
-        seen = ref["runs"] - 1  # the degrees of freedom of its own variance
-        variance = (seen * ref["log_spread"] ** 2 + SHRINK_RUNS * typical) / (seen + SHRINK_RUNS)
-        out[workload] = ref["runs"] / (variance + EXTRA_SPREAD ** 2)
+    out = _shrunk_weights({w: (ref["runs"], ref["log_spread"] ** 2)
+                           for w, ref in references.items()}, EXTRA_SPREAD)
+    paired = {w: mine["paired_log_ratios"] for w, (mine, _) in pairs.items()
+              if mine.get("paired_log_ratios")}
+    if paired:
+        samples = {w: (len(p), statistics.variance(p) if len(p) > 1 else 0.0)
+                   for w, p in paired.items()}
+        for w, weight in _shrunk_weights(samples, PAIRED_EXTRA_SPREAD).items():
+            out[w] = max(out[w], weight)
     return out
 
 
@@ -83,7 +106,7 @@ def ratios(benchmark):
         mine, ref = impls.get("learner"), impls.get("reference")
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
             pairs[workload] = (mine, ref)
-    weight = weights({w: ref for w, (_, ref) in pairs.items()})
+    weight = weights(pairs)
     return {w: Ratio(ratio_to_reference(mine, ref), mine["min"] / ref["max"],
                      mine["max"] / ref["min"], weight[w])
             for w, (mine, ref) in pairs.items()}

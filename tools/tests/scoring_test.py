@@ -42,7 +42,7 @@ class Weights(unittest.TestCase):
                                              b=(row(125, 0.2), row(100, 0.2))))
         self.assertAlmostEqual(ratio, math.sqrt(0.8 * 1.25))
 
-    def test_the_learners_spread_moves_no_weight(self):
+    def test_the_learners_spread_across_processes_moves_no_weight(self):
         quiet = bench(a=(row(50, 0.05), row(100, 0.05)), b=(row(100, 0.05), row(100, 0.05)))
         noisy = bench(a=(row(50, 2.0), row(100, 0.05)), b=(row(100, 0.05), row(100, 0.05)))
         self.assertAlmostEqual(scoring.score_ratio(quiet)[0], scoring.score_ratio(noisy)[0])
@@ -57,20 +57,30 @@ class Weights(unittest.TestCase):
         few = {"lucky": row(100, 0.01, runs=3), "a": row(100, 0.5), "b": row(100, 0.5),
                "c": row(100, 0.5)}
         unshrunk = 3 / (0.01 ** 2 + scoring.EXTRA_SPREAD ** 2)
-        self.assertLess(scoring.weights(few)["lucky"], unshrunk / 2)
+        self.assertLess(scoring.weights({w: ({}, ref) for w, ref in few.items()})["lucky"],
+                        unshrunk / 2)
 
-    def test_a_report_from_before_spreads_weighs_every_workload_the_same(self):
-        old = bench(a=(row(80, 0.1), row(100, 0.1)), b=(row(125, 0.9), row(100, 0.9)))
-        for impls in old["workloads"].values():
-            for summary in impls.values():
-                del summary["log_spread"]
-        ratio, found = scoring.score_ratio(old)
-        self.assertEqual({r.weight for r in found.values()}, {1.0})
-        self.assertAlmostEqual(ratio, math.sqrt(0.8 * 1.25))
+    def test_per_process_ratios_that_agree_raise_a_weight(self):
+        ref = row(100, 0.5)
+        agreeing = dict(row(100, 0.5), paired_log_ratios=[0.01, -0.01, 0.0, 0.02, -0.02])
+        noisy = dict(row(100, 0.5), paired_log_ratios=[0.5, -0.5, 0.0, 0.6, -0.6])
+        found = scoring.ratios(bench(turns=(agreeing, ref), turns2=(agreeing, ref),
+                                     turns3=(agreeing, ref), alone=(noisy, ref),
+                                     plain=(row(100, 0.5), ref)))
+        self.assertGreater(found["turns"].weight, 3 * found["plain"].weight)
+        self.assertEqual(found["alone"].weight, found["plain"].weight)
 
-    def test_log_spread_is_the_standard_deviation_of_the_logs(self):
-        self.assertAlmostEqual(scoring.log_spread([1, math.e, math.e ** 2]), 1.0)
-        self.assertEqual(scoring.log_spread([5.0]), 0.0)
+    def test_a_noisy_learner_lowers_no_weight_below_the_references(self):
+        # Slow (0.5) on workload "slow"; gaming, also erratic there from process to process.
+        ref = row(100, 0.3)
+        fast = (dict(row(100, 0.3), paired_log_ratios=[0.0] * 5), ref)
+        steady = [math.log(0.5)] * 5
+        erratic = [math.log(0.5) + d for d in (1.5, -1.5, 0.0, 1.4, -1.4)]
+        honest = bench(slow=(dict(row(50, 0.3), paired_log_ratios=steady), ref), fast=fast)
+        gaming = bench(slow=(dict(row(50, 0.3), paired_log_ratios=erratic), ref), fast=fast)
+        references_only = scoring.weights({"slow": ({}, ref), "fast": ({}, ref)})
+        self.assertGreaterEqual(scoring.ratios(gaming)["slow"].weight, references_only["slow"])
+        self.assertLessEqual(scoring.score_ratio(gaming)[0], scoring.score_ratio(honest)[0] + 1e-9)
 
 
 def rows(process, impl, *rates, workload="BM_Put<{}>/threads:2"):
