@@ -59,7 +59,7 @@ def chart(k):
     found = scoring.ratios(bench)
     if found:
         shares = scoring.weight_shares(found)
-        out += ["", "| workload | learner / reference (median of processes) | range of runs "
+        out += ["", "| workload | learner / reference (median of processes) | range of processes "
                 "| weight in the score |", "|---|---|---|---|"]
         for workload, r in found.items():
             out.append(f"| `{workload}` | {r.center:.2f} | {r.low:.2f} .. {r.high:.2f} | "

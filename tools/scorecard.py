@@ -65,8 +65,8 @@ def render_kata(report):
             lines.append(f"    ... and {len(listed) - 8} more (./kata test {report['kata']} shows each)")
     found = scoring.ratios(report.get("benchmark"))
     if found:
-        lines.append("  throughput, learner / reference (median of the processes' ratios; range of"
-                     " runs; weight in the score):")
+        lines.append("  throughput, learner / reference (median of the processes' ratios; their"
+                     " range; weight in the score):")
         shares = scoring.weight_shares(found)
         for workload, r in found.items():
             span = f"({r.low:.2f} .. {r.high:.2f})"

@@ -98,17 +98,24 @@ def ratio_to_reference(mine, ref):
     return center(mine) / center(ref)
 
 
+def ratio_range(mine, ref):
+    """(lowest, highest) of the per-process ratios, or in a report from before processes were
+    paired, slowest learner run / fastest reference run .. fastest / slowest."""
+    if mine.get("paired_log_ratios"):
+        return math.exp(min(mine["paired_log_ratios"])), math.exp(max(mine["paired_log_ratios"]))
+    return mine["min"] / ref["max"], mine["max"] / ref["min"]
+
+
 def ratios(benchmark):
-    """{workload: Ratio} of learner / reference throughput: ratio_to_reference, its range
-    (slowest learner run / fastest reference run .. fastest / slowest), and its weight."""
+    """{workload: Ratio} of learner / reference throughput: ratio_to_reference, ratio_range and the
+    workload's weight."""
     pairs = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
         mine, ref = impls.get("learner"), impls.get("reference")
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
             pairs[workload] = (mine, ref)
     weight = weights(pairs)
-    return {w: Ratio(ratio_to_reference(mine, ref), mine["min"] / ref["max"],
-                     mine["max"] / ref["min"], weight[w])
+    return {w: Ratio(ratio_to_reference(mine, ref), *ratio_range(mine, ref), weight[w])
             for w, (mine, ref) in pairs.items()}
 
 

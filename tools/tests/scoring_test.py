@@ -109,6 +109,12 @@ class Pairing(unittest.TestCase):
         ratio, _ = scoring.score_ratio(bench(w=(mine, row(100, 0.1))))
         self.assertAlmostEqual(ratio, 0.9)
 
+    def test_the_range_shown_is_the_processes(self):
+        mine = dict(row(100, 1.0), paired_log_ratios=[math.log(0.9), 0.0, math.log(1.2)])
+        found = scoring.ratios(bench(w=(mine, row(100, 1.0))))["w"]
+        self.assertAlmostEqual(found.low, 0.9)
+        self.assertAlmostEqual(found.high, 1.2)
+
     def test_rows_without_a_process_are_scored_on_their_centers(self):
         data = {"benchmarks": [{k: v for k, v in r.items() if k != "process"}
                                for r in rows(0, "learner", 80, 80) + rows(0, "reference", 100, 100)]}
