@@ -38,9 +38,9 @@ const std::vector<Key>& keys(int pattern) {
 // destroyed (later repetitions reuse it, warm).
 template <class Cache>
 Cache* shared_cache(int pattern) {
-  static Cache* caches[3] = {&(new bench::Isolated<Cache>(kCapacity))->value,
-                             &(new bench::Isolated<Cache>(kCapacity))->value,
-                             &(new bench::Isolated<Cache>(kCapacity))->value};
+  static Cache* caches[3] = {bench::new_isolated<Cache>(kCapacity),
+                             bench::new_isolated<Cache>(kCapacity),
+                             bench::new_isolated<Cache>(kCapacity)};
   return caches[pattern];
 }
 

@@ -29,21 +29,14 @@ constexpr int kCallsPerBatch = 100;
 // implementation's constructor threw (an unfinished kata).
 template <class Limiter>
 Limiter* shared_limiter(bool full, benchmark::State& state) {
-  static Limiter* const limiters[2] = {
-      [] {
-        try {
-          return &(new bench::Isolated<Limiter>(1, 1))->value;
-        } catch (...) {
-          return static_cast<Limiter*>(nullptr);
-        }
-      }(),
-      [] {
-        try {
-          return &(new bench::Isolated<Limiter>(1'000'000'000, 1'000'000'000))->value;
-        } catch (...) {
-          return static_cast<Limiter*>(nullptr);
-        }
-      }()};
+  auto make = [](double permits_per_second, std::int64_t burst) -> Limiter* {
+    try {
+      return bench::new_isolated<Limiter>(permits_per_second, burst);
+    } catch (...) {
+      return nullptr;
+    }
+  };
+  static Limiter* const limiters[2] = {make(1, 1), make(1'000'000'000, 1'000'000'000)};
   Limiter* limiter = limiters[full ? 1 : 0];
   if (limiter == nullptr) {
     // Construct again, unshared, only to report why.

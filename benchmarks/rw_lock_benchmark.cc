@@ -99,17 +99,17 @@ constexpr int kOpsPerBatch = 100;
 constexpr std::chrono::milliseconds kWindow(50);
 
 // One lock and one table per implementation, shared by the benchmark's threads; never destroyed
-// (threads of later runs reuse them), which keeps set-up out of the timed loop. Aligned as
-// bench::Isolated is, for the same reason.
+// (threads of later runs reuse them), which keeps set-up out of the timed loop; each in an
+// Isolated of its own (bench::Isolated says why).
 template <class Lock>
-struct alignas(128) Guarded {
+struct Guarded {
   Lock lock;
   std::array<std::int64_t, 16> table{};
 };
 template <class Lock>
 Guarded<Lock>& shared() {
-  static Guarded<Lock> guarded;
-  return guarded;
+  static bench::Isolated<Guarded<Lock>> guarded;
+  return guarded.value;
 }
 
 // BM_Mix<impl>: one implementation. BM_Mix<learner, reference>: the two taking turns in short

@@ -103,7 +103,7 @@ const std::vector<Key>& keys(bool zipf) {
 // One map per implementation, half full, shared by the benchmark's threads and never destroyed
 // (later runs reuse it; puts and erases are balanced, so it stays about half full).
 template <class Impl>
-struct alignas(128) Filled {  // alignas: see bench::Isolated
+struct Filled {
   Filled() {
     for (Key k = 0; k < kKeys; k += 2) impl.put(k, k);
   }
@@ -111,8 +111,8 @@ struct alignas(128) Filled {  // alignas: see bench::Isolated
 };
 template <class Impl>
 Impl& filled() {
-  static Filled<Impl> map;
-  return map.impl;
+  static bench::Isolated<Filled<Impl>> map;  // bench::Isolated says why
+  return map.value.impl;
 }
 
 constexpr int kOpsPerBatch = 100;

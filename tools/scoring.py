@@ -59,8 +59,9 @@ def _shrunk_weights(samples, extra_spread):
     """{workload: n / (v + extra_spread^2)} from {workload: (n, s^2)}, v being s^2 pulled toward the
     kata's median s^2 as if SHRINK_RUNS more samples had shown that."""
     typical = statistics.median(s2 for _, s2 in samples.values())
-    return {w: n / (((n - 1) * s2 + SHRINK_RUNS * typical) / (n - 1 + SHRINK_RUNS) + extra_spread ** 2)
-            for w, (n, s2) in samples.items()}
+    shrunk = {w: ((n - 1) * s2 + SHRINK_RUNS * typical) / (n - 1 + SHRINK_RUNS)
+              for w, (n, s2) in samples.items()}
+    return {w: n / (shrunk[w] + extra_spread ** 2) for w, (n, _) in samples.items()}
 
 
 def weights(pairs):

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <random>
 #include <string>
 #include <thread>
@@ -66,6 +67,12 @@ struct alignas(128) Isolated {
   explicit Isolated(Args&&... args) : value(std::forward<Args>(args)...) {}
   T value;
 };
+
+// A T that lives for the rest of the process, in an Isolated of its own.
+template <class T, class... Args>
+T* new_isolated(Args&&... args) {
+  return &(new Isolated<T>(std::forward<Args>(args)...))->value;
+}
 
 inline std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -208,7 +215,8 @@ inline bool register_learner_and_reference(const std::string& body, Body in_turn
                                            Body reference,
                                            void (*args)(benchmark::internal::Benchmark*),
                                            Turns turns) {
-  const int most_in_turns = turns == Turns::kUpToCores ? usable_cores() : kThreadCounts[3];
+  const int most_in_turns =
+      turns == Turns::kUpToCores ? usable_cores() : std::end(kThreadCounts)[-1];
   std::vector<int> alone;
   auto* both = benchmark::RegisterBenchmark((body + "<learner, reference>").c_str(), in_turns);
   args(both);
