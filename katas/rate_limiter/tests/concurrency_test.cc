@@ -61,6 +61,22 @@ class Concurrency : public testing::TestWithParam<Shape> {
   std::atomic<int> round_{0};
 };
 
+// The barrier between rounds wakes threads one by one, microseconds apart: without a gate the first
+// one awake would empty the bucket alone. Each thread announces itself and spins (a yield per turn
+// would let the first one finish its round before the last arrives) until all have, then waits a
+// random few hundred nanoseconds, so their first calls meet at every offset: on two free cores a
+// race whose window is a few instructions wide (a check and an act in two critical sections, a
+// load and a later fetch_sub) is hit within the first few thousand rounds.
+void start_round_together(std::atomic<std::int64_t>& started, int threads, int round, Worker& w) {
+  started.fetch_add(1);
+  for (int spins = 1; started.load() < std::int64_t{threads} * (round + 1); ++spins) {
+    if (spins % 64 == 0) std::this_thread::yield();  // more threads than cores
+  }
+  for (auto turns = w.uniform(0, 300); turns > 0; --turns) {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  }
+}
+
 // Frozen clock: every thread asks until it is refused; the round's grants must add up to exactly
 // what was in the bucket. A check-then-act (read, compare, subtract later) grants a permit twice.
 // Between rounds the clock moves on by a permit more than filling the bucket takes, so the bucket
@@ -93,10 +109,7 @@ TEST_P(Concurrency, L2_FrozenClockGrantsExactlyBurst) {
   harness::Crew crew;
   crew.add("acquirer", shape.threads, [&](Worker& w) {
     for (int r = 0; r < rounds; ++r) {
-      // The barrier wakes threads one by one; without this gate the first one awake would empty
-      // the bucket alone. Wait (yielding) until every thread is awake, so they start together.
-      started.fetch_add(1);
-      while (started.load() < std::int64_t{shape.threads} * (r + 1)) std::this_thread::yield();
+      start_round_together(started, shape.threads, r, w);
       for (;;) {
         const std::int64_t n = ask(w);
         if (limiter.try_acquire(n)) {
@@ -245,8 +258,7 @@ TEST_P(Concurrency, L2_RoundsGrantExactlyTheRefill) {
   harness::Crew crew;
   crew.add("acquirer", shape.threads, [&](Worker& w) {
     for (int r = 0; r < rounds; ++r) {
-      started.fetch_add(1);  // start each round together, as in the test above
-      while (started.load() < std::int64_t{shape.threads} * (r + 1)) std::this_thread::yield();
+      start_round_together(started, shape.threads, r, w);
       for (;;) {
         const std::int64_t n = ask(w);
         if (limiter.try_acquire(n)) {
