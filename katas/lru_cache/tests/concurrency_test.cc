@@ -300,7 +300,7 @@ TEST_P(Concurrency, L2_HeapValuesNeverTornOrFreedWhileRead) {
 // machine two threads run at the same instant only now and then: hence the many calls.
 TEST_P(Concurrency, L2_ConcurrentHitsOnAFullCache) {
   const Shape shape = GetParam();
-  const int per_thread = harness::scaled(480000) / shape.threads + 1;
+  const int per_thread = harness::scaled(960000) / shape.threads + 1;
   const auto keys = static_cast<std::int64_t>(shape.capacity);
   WatchedCache<std::int64_t, std::string> cache(shape.capacity);
   for (std::int64_t key = 0; key < keys; ++key) cache.put(key, make_value(key, 0));
