@@ -27,18 +27,21 @@ import math
 import os
 import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gtest_run  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
+import validate_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
@@ -172,7 +175,122 @@ CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
                test_runner.EXIT_0: " (std::exit in the header?)"}
 
 
-def explain(output, kata, verdict=None):
+# A failure's detail (one message, its lines joined) is cut at this many characters, at a space:
+# the scorecard shows its start, report.json keeps the test's whole output besides.
+DETAIL_LIMIT = 600
+# report.json keeps at most this many bytes of a failed test's output (failure_text says which).
+OUTPUT_LIMIT = validate_report.OUTPUT_LIMIT_BYTES
+OUTPUT_HEAD = 512    # the test's first lines: its `[ RUN ]` line and its seed
+OUTPUT_TAIL = 1024   # its last lines: gtest's verdict, the seed again, the end of a report
+
+
+def _harness_literal(name: str) -> str:
+    """The string the harness declares as `inline constexpr char <name>[] = "...";` in
+    harness/include/harness/config.h: its markers are declared there once and read from there."""
+    header = ROOT / "harness" / "include" / "harness" / "config.h"
+    match = re.search(rf'\b{name}\[\] = "([^"\\]*)";', header.read_text())
+    if not match:
+        raise SystemExit(f"grade.py: {name} is not declared in {header}")
+    return match.group(1)
+
+
+SEED_VARIABLE = _harness_literal("kSeedVariable")
+SEED_LINE = re.compile("^" + re.escape(_harness_literal("kSeedMarker")) + r"(\d+)\s*$", re.M)
+# Where a failure's own message ends: the next thing the test main or gtest prints.
+MESSAGE_END = re.compile(r"^(?:\[[ A-Z]{8,}\]|.*:\d+: Failure$|WATCHDOG: |ABANDONED: |  seed \d+: |"
+                         + re.escape(_harness_literal("kSeedMarker")) + ")")
+FAILURE_START = [SANITIZER, UBSAN, re.compile(r"^(?:WATCHDOG|ABANDONED): ", re.M),
+                 re.compile(r"^.*:\d+: Failure$", re.M), re.compile(r"is not implemented yet"),
+                 re.compile(r"C\+\+ exception with description")]
+
+
+def _shorten(text: str, limit: int = DETAIL_LIMIT) -> str:
+    """`text`, cut at the last space before `limit` characters (never inside a number or a
+    name), with " ..." where it was cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 3)
+    return text[:cut if cut > limit // 2 else limit - 4].rstrip() + " ..."
+
+
+def _message(text: str) -> str:
+    """The lines of a failure's message, from the start of `text` to the next line that is not
+    part of it, joined with " / "."""
+    lines = []
+    for line in text.strip("\n").splitlines():
+        if MESSAGE_END.match(line):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return " / ".join(lines)
+
+
+def test_seed(output: str, name: str) -> int | None:
+    """The seed the test ran with, from the line the harness prints as a test starts; None when
+    it printed none (the test never started)."""
+    start = output.find(f"[ RUN      ] {name}\n")
+    if start < 0 and gtest_run.RUN.search(output):
+        return None  # other tests' output, not this one's
+    match = SEED_LINE.search(output, max(start, 0))
+    return int(match.group(1)) if match else None
+
+
+def failure_text(output: str, limit: int = OUTPUT_LIMIT) -> tuple[str, int]:
+    """(text, bytes cut): a failed test's output, whole when it fits in `limit` bytes (UTF-8). A
+    longer one keeps its first lines (the test's name and seed), its failure report from where
+    it starts (the assertion's message, the head of a sanitizer's report, the watchdog's line) as
+    far as it fits, and its last lines (gtest's verdict, the seed again, a sanitizer's SUMMARY);
+    each cut is marked in the text with the number of bytes it left out."""
+    data = output.encode("utf-8", "replace")
+    n = len(data)
+    if n <= limit:
+        return output, 0
+
+    def offset(index: int) -> int:  # a character index of `output` as a byte offset of `data`
+        return len(output[:index].encode("utf-8", "replace"))
+
+    note = "\n" + validate_report.CUT_MARK + "\n"
+    note_room = len(note.format(n))
+    seed = SEED_LINE.search(output)
+    if seed and offset(seed.end()) < OUTPUT_HEAD:
+        head = offset(seed.end()) + 1
+    else:
+        head = data.rfind(b"\n", 0, OUTPUT_HEAD) + 1 or OUTPUT_HEAD
+    tail = data.find(b"\n", n - OUTPUT_TAIL) + 1 or n - OUTPUT_TAIL
+    starts = [m.start() for pattern in FAILURE_START for m in [pattern.search(output)] if m]
+    anchor = max(head, data.rfind(b"\n", 0, offset(min(starts))) + 1) if starts else head
+    room = limit - head - (n - tail) - 2 * note_room
+    if anchor >= tail:  # the report is in the last lines: keep as many of them as fit
+        pieces = [(0, head), (n - (limit - head - note_room), n)]
+    elif anchor + room >= tail:  # from the report's start to the end fits
+        pieces = [(0, head), (anchor, n)]
+    else:
+        end = data.rfind(b"\n", anchor, anchor + room) + 1 or anchor + room
+        pieces = [(0, head), (anchor, end), (tail, n)]
+    text, last, cut = "", 0, 0
+    for begin, end in pieces:
+        begin = max(begin, last)
+        if begin > last:
+            text += note.format(begin - last)
+            cut += begin - last
+        text += data[begin:end].decode("utf-8", "ignore")
+        last = end
+    return text, cut
+
+
+def replay_command(binary: str | Path, name: str, seed: int | None,
+                   setarch: Sequence[str] = ()) -> str:
+    """The one-line shell command that runs test `name` alone in `binary` (one variant's), the way
+    the grader ran it, with the seed it had. Run from the repository's root (where ./kata runs):
+    the binary's path is relative to it when the build is inside it."""
+    binary = Path(binary).resolve()
+    shown = str(binary.relative_to(ROOT)) if binary.is_relative_to(ROOT) else str(binary)
+    words = ([f"{SEED_VARIABLE}={seed}"] if seed is not None else []) + list(setarch)
+    return " ".join(shlex.quote(w) for w in words + [shown, f"--gtest_filter={name}"])
+
+
+def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, str]:
     """(kind, detail) of why a test failed, from its output and, if the way its process ended
     decided it, that (test_runner's "cause" and "ended")."""
     cause = (verdict or {}).get("cause")
@@ -185,26 +303,30 @@ def explain(output, kata, verdict=None):
         return "sanitizer", f"{match.group(1)}: {match.group(2)}" + (f" at {frame}" if frame else "")
     match = UBSAN.search(output)
     if match:
-        return "sanitizer", f"UndefinedBehaviorSanitizer: {match.group(1)}"[:200]
+        return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
     match = re.search(r"^WATCHDOG: \S+: (.*)$", output, re.M)
     if match:
         kind = "memory" if "unbounded allocation" in match.group(1) else "hang"
-        return kind, match.group(1)[:300]
+        return kind, _shorten(match.group(1))
     match = re.search(r"^ABANDONED: \S+: (.*)$", output, re.M)
     if match:
-        return "stuck", match.group(1)[:300]
+        return "stuck", _shorten(match.group(1))
     found = gtest_run.how_it_failed(output)
     if found and found[0] == "test":
-        after = output.split(found[1], 1)[1].strip().splitlines()
-        return "assertion", " / ".join(line.strip() for line in after[:4])[:300]
+        where = found[1][:-len(": Failure")].replace(str(ROOT) + "/", "")
+        return "assertion", _shorten(f"{where}: " + _message(output.split(found[1], 1)[1]))
     if found:
-        return found[0], found[1][:300]
+        return found[0], _shorten(found[1])
     if cause:
         return CAUSE_KINDS[cause], verdict["ended"] + CAUSE_HINTS.get(cause, "")
     return "crash", "the test process died without a report (crash, or killed by a limit)"
 
 
-def grade_tests(kata, expected, built, verdicts):
+def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, dict],
+                build_dir: Path | None = None, who: str = "kata",
+                setarch: Sequence[str] = ()) -> list[dict]:
+    """One entry per test and variant. A failed test's carries why (kind, detail), its output
+    (failure_text), its seed and the command that replays it (for a binary in `build_dir`)."""
     tests = []
     for variant in built:
         for name in expected:
@@ -221,7 +343,15 @@ def grade_tests(kata, expected, built, verdicts):
                     entry["passed"] = True
                 else:
                     kind, detail = explain(verdict["output"], kata, verdict)
-                    entry["failure"] = {"kind": kind, "detail": detail}
+                    text, cut = failure_text(verdict["output"])
+                    seed = test_seed(verdict["output"], name)
+                    entry["failure"] = {"kind": kind, "detail": detail, "output": text,
+                                        "output_cut": cut}
+                    if seed is not None:
+                        entry["failure"]["seed"] = seed
+                    if build_dir is not None:
+                        entry["failure"]["replay"] = replay_command(
+                            Path(build_dir) / f"{kata}_{who}_{variant}", name, seed, setarch)
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)
     return tests
@@ -467,7 +597,7 @@ def grade_kata(args, build_dir, manifest, index, total):
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
     expected = expected_tests(build_dir, kata)
     verdicts = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who)
-    report["tests"] = grade_tests(kata, expected, built, verdicts)
+    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, who, args.setarch)
     correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
     report["benchmark"] = None
     if correct and not args.no_bench:
@@ -502,6 +632,11 @@ def main():
     build_dir = Path(args.build_dir).resolve()
     test_runner.limit_output()
     known = registered_katas(build_dir)
+    if not known:
+        print(f"grade.py: no katas are registered in {build_dir}: it is not a configured build "
+              f"directory (configure it with `cmake --preset default`, or run ./kata grade)",
+              file=sys.stderr)
+        return 2
     katas = args.katas or [k for k in known if not known[k].get("fixture")]
     unknown = [k for k in katas if k not in known]
     if unknown:
