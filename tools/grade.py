@@ -260,6 +260,8 @@ def failure_text(output: str, limit: int = OUTPUT_LIMIT) -> tuple[str, int]:
     tail = data.find(b"\n", n - OUTPUT_TAIL) + 1 or n - OUTPUT_TAIL
     starts = [m.start() for pattern in FAILURE_START for m in [pattern.search(output)] if m]
     anchor = max(head, data.rfind(b"\n", 0, offset(min(starts))) + 1) if starts else head
+    if anchor - head < OUTPUT_HEAD // 2:
+        anchor = head  # a cut that small would save less than it costs to read
     room = limit - head - (n - tail) - 2 * note_room
     if anchor >= tail:  # the report is in the last lines: keep as many of them as fit
         pieces = [(0, head), (n - (limit - head - note_room), n)]

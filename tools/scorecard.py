@@ -109,7 +109,7 @@ def failure_lines(kata: str, failures: list[dict]) -> list[str]:
             lines.append(f"      {seed}replay: {failure['replay']}")
     for t in first[FAILURES_EXPLAINED:FAILURES_LISTED]:
         head = f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
-        lines.append(head + (_wrap(t["failure"]["detail"], max(30, WIDTH - len(head)), 1) or [""])[0])
+        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1) or [""])[0])
     if len(first) > FAILURES_LISTED:
         lines.append(f"    ... and {len(first) - FAILURES_LISTED} more (./kata test {kata} shows each)")
     return lines

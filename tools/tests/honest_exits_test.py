@@ -11,7 +11,8 @@ target, as a header that does not compile does.
   - an unknown kata, for `test` and for `grade`: an error naming the valid katas, exit 2, before
     anything is set up or built;
   - `./kata test good` builds good's learner binaries and nothing else, and runs good's tests only;
-  - `./kata test broken`, whose build fails, exits non-zero;
+  - `./kata test broken`, whose build fails, exits non-zero, and so does `./kata test` (every kata)
+    after running the tests of the katas that did build;
   - tools/grade.py on an empty build directory (no kata registered): an error, exit 2, no report.
 
 Usage: honest_exits_test.py [--kata PATH] [--grade PATH] (the script and grader to check; by
@@ -32,9 +33,15 @@ ROOT = Path(__file__).resolve().parents[2]
 STAND_INS = {
     "cmake": """
 if [[ " $* " == *" --build "* ]]; then
+  status=0
   for arg in "$@"; do
-    if [[ $arg == broken_* ]]; then echo "broken.h:1:1: error: expected ';'" >&2; exit 1; fi
+    if [[ $arg == broken_* ]]; then
+      echo "broken.h:1:1: error: expected ';'" >&2; status=1
+    elif [[ $arg == *_kata_* ]]; then
+      touch "build/$arg" && chmod +x "build/$arg"
+    fi
   done
+  exit $status
 fi
 exit 0""",
     "ctest": "exit 0",
@@ -56,6 +63,8 @@ def make_sandbox(root: Path, kata_script: str) -> Path:
     (root / "katas" / "notes").mkdir()  # a folder with no tests is not a kata
     (root / "build").mkdir()
     (root / "build" / "CMakeCache.txt").write_text("")  # configured: the script does not configure
+    # What a configured build directory holds besides the binaries: not a binary.
+    (root / "build" / "broken_kata_plain[1]_include.cmake").write_text("")
     bin_dir = root / "stand-ins"
     bin_dir.mkdir()
     for name, body in STAND_INS.items():
@@ -129,6 +138,14 @@ def check_kata_script(kata_script: str) -> list[str]:
         code, err, calls = run_kata(root, bin_dir, "test", "broken")
         if code == 0:
             problems.append("./kata test broken: its build failed, yet it exited 0")
+        if "not built, so not tested: broken" not in err:
+            problems.append(f"./kata test broken: should say its tests did not run: {err!r}")
+
+        code, err, calls = run_kata(root, bin_dir, "test")
+        ctest = [call for call in calls if call.startswith("ctest ")]
+        if code == 0 or len(ctest) != 1 or "^(good)$" not in ctest[0]:
+            problems.append(f"./kata test (every kata, one of which does not build): exit {code}, "
+                            f"want non-zero, and good's tests run: {ctest}")
 
         every_call = (root / "all-calls.log").read_text().splitlines()
         apt = [call for call in every_call if call.startswith(("apt-get", "sudo"))]
