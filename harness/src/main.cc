@@ -24,8 +24,7 @@ namespace {
 class HarnessListener : public ::testing::EmptyTestEventListener {
   void OnTestStart(const ::testing::TestInfo&) override {
     harness::detail::start_test();
-    std::printf("%s%llu\n", harness::kSeedMarker,
-                static_cast<unsigned long long>(harness::seed()));
+    std::printf("%s%llu\n", harness::kSeedMarker, static_cast<unsigned long long>(harness::seed()));
     std::fflush(stdout);  // a sanitizer's exit does not flush stdout
     harness::detail::arm_watchdog();
   }
