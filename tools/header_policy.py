@@ -18,6 +18,7 @@ error. tools/grade.py runs the same checks (check_registered) as its tampering s
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import functools
 import glob
 import json
@@ -129,6 +130,10 @@ STD_FILE_NAMES = frozenset("filesystem basic_ifstream basic_ofstream basic_fstre
                            "ifstream ofstream fstream filebuf wifstream wofstream wfstream "
                            "wfilebuf".split())
 
+OPEN_BRACKET, CLOSE_BRACKET = ("[", "<:"), ("]", ":>")  # with their digraphs
+# An include guard's name: NAME_H or NAME_H_, so that it can name nothing else (a keyword, a
+# harness function such as `watched`, a macro of the build).
+GUARD_NAME = re.compile(r"^[A-Z][A-Z0-9_]*_H_?$")
 CONDITIONALS = frozenset("if ifdef ifndef elif elifdef elifndef else endif".split())
 DIST_PACKAGES = ["/usr/lib/python3/dist-packages"]  # Debian's, for a python3 that is not Debian's
 LIBCLANG_GLOBS = ["/usr/lib/llvm-14/lib/libclang-14.so*", "/usr/lib/*/libclang-14.so*",
@@ -363,8 +368,8 @@ class _Checker:
                 continue
             if token.kind == "PUNCTUATION" and token.text in ("##", "%:%:"):
                 self.add(token.line, "macro", "the token-pasting operator ##")
-            elif token.kind == "PUNCTUATION" and token.text == "[" and i + 1 < len(tokens) and \
-                    tokens[i + 1].text == "[":
+            elif token.text in OPEN_BRACKET and i + 1 < len(tokens) and \
+                    tokens[i + 1].text in OPEN_BRACKET:
                 i = self.check_attribute(tokens, i)
                 continue
             elif token.kind in ("IDENTIFIER", "KEYWORD"):
@@ -404,8 +409,14 @@ class _Checker:
         name = words[0] if words else ""
         line = start.line
         if i in guard:
-            if name != "endif":
-                self.check_word(tokens, i + 2)  # the guard's name follows the other rules
+            if name == "ifndef" and not GUARD_NAME.match(words[1]):
+                self.add(line, "macro", f"include guard {words[1]}: a guard is named NAME_H or "
+                                        f"NAME_H_")
+            if name == "ifndef" and RESERVED.search(words[1]):
+                self.add(line, "reserved-name", words[1])
+            if name == "ifndef" and words[1] in self.build_macros:
+                self.add(line, "build-macro", f"include guard {words[1]} (a macro of the build)")
+            return end
         elif name == "include":
             if len(words) < 2 or not (words[1] == "<" or words[1].startswith('"')):
                 self.add(line, "include", "#include of a macro: only <header> or \"header\"")
@@ -433,11 +444,12 @@ class _Checker:
         depth, j, attributes, current = 0, i + 2, [], []
         while j < len(tokens):
             text = tokens[j].text
-            if depth == 0 and text == "]" and j + 1 < len(tokens) and tokens[j + 1].text == "]":
+            if depth == 0 and text in CLOSE_BRACKET and j + 1 < len(tokens) and \
+                    tokens[j + 1].text in CLOSE_BRACKET:
                 break
-            if text in ("(", "[", "{"):
+            if text in ("(", "{", "<%", *OPEN_BRACKET):
                 depth += 1
-            elif text in (")", "]", "}"):
+            elif text in (")", "}", "%>", *CLOSE_BRACKET):
                 depth -= 1
             if depth == 0 and text == ",":
                 attributes.append(current)
@@ -471,14 +483,20 @@ class _Checker:
         elif text in ("__asm__", "__asm"):
             self.add(line, "asm", text)
         else:
-            self.check_name(text, line)
+            before = [t.text for t in tokens[max(0, i - 3):i]]
+            after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            as_namespace = after == "::" or before[-1:] in (["::"], ["namespace"]) or (
+                before[-1:] == ["="] and before[:1] == ["namespace"])
+            self.check_name(text, line, as_namespace)
 
-    def check_name(self, text: str, line: int) -> None:
+    def check_name(self, text: str, line: int, as_namespace: bool = True) -> None:
+        """The naming rules; a harness name counts only where it names a namespace (a local
+        `baseline` or `solution` variable reaches nothing)."""
         if SANITIZER_NAME.search(text):
             self.add(line, "sanitizer-name", text)
         elif RESERVED.search(text) and text not in RESERVED_ALLOWED:
             self.add(line, "reserved-name", text)
-        elif text in self.foreign:
+        elif text in self.foreign and as_namespace:
             self.add(line, "harness-name", text)
         elif text in self.build_macros or BUILD_MACRO.match(text):
             self.add(line, "build-macro", f"{text} (a macro of the build)")
@@ -539,21 +557,34 @@ class _Checker:
                      f"{cursor.spelling} (defined by the build's flags or the compiler)")
 
     def walk(self, cursor: Any, declarations: list[tuple[str, str, int]]) -> None:
+        ck = self.ci.CursorKind
         for child in cursor.get_children():
             if not self.in_header(child):
                 continue
             if child.kind.is_declaration():
                 declarations.append((child.kind.name, child.spelling, child.location.line))
-                self.check_name(child.spelling, child.location.line)  # a name pasted by a macro
+                # a name pasted together by a macro is seen here, whatever the tokens said
+                self.check_name(child.spelling, child.location.line, child.kind in (
+                    ck.NAMESPACE, ck.NAMESPACE_ALIAS))
             self.check_reference(child)
             self.walk(child, declarations)
 
     def check_reference(self, cursor: Any) -> None:
         ck = self.ci.CursorKind
+        if cursor.kind == ck.OVERLOADED_DECL_REF:
+            # An unresolved name (a call in a template, a using-declaration): every declaration it
+            # may mean must be allowed.
+            lib = self.ci.conf.lib
+            for i in range(lib.clang_getNumOverloadedDecls(cursor)):
+                self.check_target(cursor.location.line, lib.clang_getOverloadedDecl(cursor, i))
+            return
         target = cursor.referenced
         if target is None or target == cursor or target.kind == ck.MACRO_DEFINITION:
             return
-        line = cursor.location.line
+        self.check_target(cursor.location.line, target)
+
+    def check_target(self, line: int, target: Any) -> None:
+        ck = self.ci.CursorKind
         chain = qualified(target)
         if chain and chain[0] in self.foreign:
             self.add(line, "harness-name", "::".join(chain))
@@ -606,8 +637,10 @@ def check_header(header: str | Path, namespace: str, kata_dir: str | Path,
     checker = _Checker(ci, Path(header), namespace, Path(kata_dir), set(build_macros))
     shapes: dict[str, list[tuple[str, str, int]]] = {}
     tokens: list[Token] | None = None
-    for label, flags in flag_sets.items():
-        tu = checker.parse(label, flags)
+    # The parses run side by side (libclang releases the interpreter while it parses).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        parsed = dict(zip(flag_sets, pool.map(checker.parse, flag_sets, flag_sets.values())))
+    for label, tu in parsed.items():
         if tu is None:
             continue
         if tokens is None:

@@ -161,6 +161,12 @@ class Preprocessor(Policy):
         # code after the guard's #endif: not a classic guard either
         self.assertFinds("conditional", 1, "#ifndef A_H\n#define A_H\n#endif\nnamespace kata {}\n")
 
+    def test_an_include_guard_names_nothing_else(self):
+        self.assertFinds("macro", 1, "#ifndef watched\n#define watched\nnamespace kata {}\n#endif\n")
+        self.assertFinds("build-macro", 1, "#ifndef COUNTER_H\n#define COUNTER_H\n#endif\n",
+                         macros=("COUNTER_H",))
+        self.assertClean("#ifndef KATA_COUNTER_H\n#define KATA_COUNTER_H\nnamespace kata {}\n#endif\n")
+
     def test_spelled_another_way_still_a_directive(self):
         self.assertFinds("conditional", 2, "#pragma once\n%:if 1\n%:endif\n")
         self.assertFinds("macro", 2, "#pragma once\n#\\\ndefine X 1\n")
@@ -208,7 +214,7 @@ class Language(Policy):
 
     def test_only_the_standard_attributes_listed(self):
         for attribute in ("[[gnu::noinline]]", "[[clang::no_sanitize(\"thread\")]]",
-                          "[[using gnu: used]]", "[[nodiscard, gnu::weak]]",
+                          "[[using gnu: used]]", "[[nodiscard, gnu::weak]]", "<:<:gnu::weak:>:>",
                           "__attribute__((visibility(\"default\")))"):
             with self.subTest(attribute):
                 self.assertFinds("attribute", 3, f"""
@@ -232,6 +238,7 @@ class Language(Policy):
             inline void AnnotateIgnoreWritesBegin() {}
             }  // namespace kata
             """)
+        self.assertFinds("sanitizer-name", 3, "#pragma once\nnamespace kata {\ninline int _\\\n_tsan_x;\n}\n")
 
     def test_no_harness_names_even_through_an_alias(self):
         self.assertFinds("harness-name", 3, """
@@ -243,7 +250,20 @@ class Language(Policy):
         self.assertFinds("harness-name", 3, """
             #pragma once
             namespace kata {
-            inline int solution = 1;
+            namespace t = testing;
+            }  // namespace kata
+            """)
+        self.assertFinds("harness-name", 3, """
+            #pragma once
+            namespace kata {
+            using namespace benchmark;
+            }  // namespace kata
+            """)
+        # a variable that happens to share a harness name reaches nothing
+        self.assertClean("""
+            #pragma once
+            namespace kata {
+            inline int baseline(int solution) { return solution; }
             }  // namespace kata
             """)
 
@@ -287,6 +307,16 @@ class Calls(Policy):
             #include <cstdlib>
             namespace kata {
             inline auto run = &std::system;
+            }  // namespace kata
+            """)
+
+    def test_a_call_a_template_leaves_unresolved_is_refused_if_it_may_be_refused(self):
+        self.assertFinds("call", 5, """
+            #pragma once
+            #include <cstdlib>
+            namespace kata {
+            using namespace std;
+            template <class T> void leave(T code) { quick_exit(code); }
             }  // namespace kata
             """)
 
