@@ -3,7 +3,9 @@
 
 The grader behind `./kata grade`. For each kata (all of them when none is named):
 
-  1. checks the submitted header for tampering (test macros redefined, the reference included);
+  1. checks the submitted header against the header policy (docs/header_policy.md), on the parsed
+     header with the build's own flags for every variant: any finding is tampering, and the kata
+     scores 0 (its tests still run, so the report shows what else it did);
   2. builds the learner's test binaries and benchmark, keeping going past a kata that does not
      compile (its first compiler error is reported, file:line);
   3. runs the kata's tests in every variant (plain, tsan, asan), each binary in as few processes as
@@ -39,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gtest_run  # noqa: E402
+import header_policy  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
@@ -54,9 +57,6 @@ BENCH_SECONDS = 15
 BENCH_MIN_TIME = 0.05
 TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
                        r"(?:/(?P<param>.*))?$")
-# gtest macros a submission must leave alone; a difference in their definitions is tampering.
-TEST_MACROS = re.compile(r"^#define ((?:EXPECT|ASSERT|GTEST|GMOCK)_\w*|TEST\w*|FAIL|SUCCEED|"
-                         r"ADD_FAILURE\w*|INSTANTIATE_\w+|TYPED_TEST\w*|SCOPED_TRACE)\b.*$", re.M)
 
 
 def progress(message):
@@ -70,40 +70,13 @@ def registered_katas(build_dir):
 
 
 # ---------------------------------------------------------------------------------------------
-# 1. Tampering checks on the submitted header (static: nothing of the learner's code runs here)
+# 1. Tampering: the header policy (docs/header_policy.md), static, before anything is built
 
-def compiler():
-    return os.environ.get("CXX") or shutil.which("c++") or "g++"
-
-
-def preprocess(kata, header, namespace, extra):
-    probe = "#include <gtest/gtest.h>\n#include \"harness/under_test.h\"\n"
-    cmd = [compiler(), "-std=c++20", "-x", "c++", "-", f"-I{kata['dir']}",
-           f"-I{ROOT / 'harness' / 'include'}", f'-DKATA_HEADER="{header}"',
-           f"-DKATA_NS={namespace}"] + extra
-    return subprocess.run(cmd, input=probe, capture_output=True, text=True, timeout=120)
-
-
-def tamper_findings(kata):
-    findings = []
-    learner, reference = kata["learner_header"], kata["reference_header"]
-    mine = preprocess(kata, learner, "kata", ["-E", "-dM"])
-    theirs = preprocess(kata, reference, "solution", ["-E", "-dM"])
-    if mine.returncode == 0 and theirs.returncode == 0:
-        before = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(theirs.stdout))
-        after = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(mine.stdout))
-        for name in sorted(set(before) | set(after)):
-            if before.get(name) != after.get(name):
-                what = "removes" if name not in after else "redefines"
-                findings.append(f"the header {what} the test macro {name}")
-    deps = preprocess(kata, learner, "kata", ["-M", "-MG"])
-    if deps.returncode == 0:
-        solution_dir = str(Path(reference).resolve().parent)
-        for path in deps.stdout.replace("\\\n", " ").split()[1:]:
-            if str(Path(path).resolve()).startswith(solution_dir) or "solutions/" in path:
-                findings.append(f"the header includes the reference solution ({path})")
-                break
-    return findings
+def tamper_findings(build_dir, manifest):
+    """Every violation of the header policy by the learner's header, `file:line: rule: what`,
+    checked with the flags of every build of it (compile_commands.json). A check that cannot run
+    is a finding too: the policy fails closed."""
+    return [str(f) for f in header_policy.check_registered(build_dir, manifest, who="kata")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,7 +564,8 @@ def grade_kata(args, build_dir, manifest, index, total):
     kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
     progress(f"[{index}/{total}] {kata}: checking the header")
-    report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(manifest)}
+    report = {"kata": kata,
+              "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
     built, error = build(build_dir, kata, manifest["variants"], args.jobs, who)
     report["build"] = {"ok": all(built.values()), "first_error": error,

@@ -4,15 +4,19 @@
 Configures a build directory of its own with the fixture kata `counter` registered once per header
 in harness/tests/grader/submissions/, grades them all in ONE grader run, and checks that each bad
 header gets its named verdict, that the others are still graded, and that the grader finishes.
+The red team (forge_*, blind_*, fool_*, outside_*, bench_*) is static tampering: each is flagged by
+the header policy (docs/header_policy.md) under the rule named, and scores 0.
 """
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SUBMISSIONS = ROOT / "harness" / "tests" / "grader" / "submissions"
 sys.path.insert(0, str(ROOT / "tools"))
 import validate_report  # noqa: E402
 
@@ -41,15 +45,39 @@ def expect_kind(kind, mention=None):
     return check
 
 
-def expect_tampering(mention):
+def expect_tampering(rule, mention=""):
+    """Flagged by the header policy under `rule` (a finding `file:line: rule: ...` that mentions
+    `mention`), and scored 0."""
     def check(report):
-        found = " ".join(report["tampering"])
-        if mention not in found:
-            return f"should be flagged as tampering ({mention!r}), got {report['tampering']}"
-        if report["score"]["total"] != 0:
+        found = [f for f in report["tampering"] if f": {rule}: " in f and mention in f]
+        if not found:
+            return (f"should be flagged as tampering ({rule}: ...{mention}...), got "
+                    f"{report['tampering'][:6]}")
+        if report["score"]["total"] != 0 or report["score"]["passed"]:
             return f"tampering should score 0, got {report['score']['total']}"
         return None
     return check
+
+
+def expect_all_tests_pass(report):
+    """Every test passed: what scores the kata 0 is the policy alone."""
+    failed = [t["name"] for t in report["tests"] if not t["passed"]]
+    return f"its tests should pass, {len(failed)} failed: {failed[:3]}" if failed else None
+
+
+def clean(check):
+    """`check`, and no policy finding: honest code, however wrong, is not tampering."""
+    def both(report):
+        if report["tampering"]:
+            return f"honest code flagged as tampering: {report['tampering'][:3]}"
+        return check(report)
+    return both
+
+
+def all_of(*checks):
+    def each(report):
+        return next((p for p in (c(report) for c in checks) if p), None)
+    return each
 
 
 def expect_build_error(report):
@@ -59,21 +87,58 @@ def expect_build_error(report):
     return None
 
 
+# The honest controls and the runtime failures keep the verdicts they had before the header policy;
+# those that break the policy are now also flagged (detects_grader: fopen and getenv are file and
+# environment calls, so under a policy that fails closed it is tampering, though its tests pass).
 EXPECTED = {
-    "correct": expect_pass,
-    "detects_grader": expect_pass,
-    "flood": expect_pass,
-    "does_not_compile": expect_build_error,
-    "segfault": expect_kind("crash"),
-    "terminate": expect_kind("crash"),
-    "deadlock": expect_kind("hang", "add()"),
-    "spin": expect_kind("hang", "add()"),
-    "unbounded_alloc": expect_kind("memory"),
-    "exit_at_startup": expect_kind("missing"),
-    "exit_in_method": expect_kind("tampering", "std::exit"),
-    "quick_exit": expect_kind("tampering", "std::exit"),
-    "redefines_macros": expect_tampering("EXPECT_EQ"),
-    "includes_reference": expect_tampering("includes the reference"),
+    "correct": clean(expect_pass),
+    "flood": clean(expect_pass),
+    "detects_grader": all_of(expect_tampering("call", "getenv"), expect_all_tests_pass),
+    "does_not_compile": all_of(expect_build_error, expect_tampering("cannot-check", "compile")),
+    "segfault": clean(expect_kind("crash")),
+    "terminate": clean(expect_kind("crash")),
+    "deadlock": clean(expect_kind("hang", "add()")),
+    "spin": clean(expect_kind("hang", "add()")),
+    "unbounded_alloc": clean(expect_kind("memory")),
+    "exit_at_startup": all_of(expect_kind("missing"), expect_tampering("call", "exit")),
+    "exit_in_method": all_of(expect_kind("tampering", "std::exit"), expect_tampering("call", "_exit")),
+    "quick_exit": all_of(expect_kind("tampering", "std::exit"), expect_tampering("call", "quick_exit")),
+    "redefines_macros": expect_tampering("macro", "EXPECT_EQ"),
+    "includes_reference": expect_tampering("include", "solution/counter.h"),
+    # Red team, static tampering (docs/header_policy.md): each names the rule that stops it.
+    # Forging the verdict in process.
+    "forge_xml_at_startup": expect_tampering("call", "getenv"),
+    "forge_result_reporter": expect_tampering("include", "gtest/gtest-spi.h"),
+    "forge_weak_main": expect_tampering("linkage", 'extern "C"'),
+    "forge_xml_rewrite_at_exit": expect_tampering("include", "<fstream>"),
+    "forge_exit_by_pointer": expect_tampering("call", "quick_exit"),
+    # Blinding the sanitizers.
+    "blind_tsan_suppressions": expect_tampering("sanitizer-name", "__tsan_default_suppressions"),
+    "blind_lsan_hooks": expect_tampering("sanitizer-name", "__lsan_is_turned_off"),
+    "blind_annotate": expect_tampering("sanitizer-name", "AnnotateHappensBefore"),
+    "blind_no_sanitize": expect_tampering("attribute", "no_sanitize"),
+    "blind_lock_only_under_tsan": expect_tampering("conditional", "__SANITIZE_THREAD__"),
+    "blind_token_paste": all_of(expect_tampering("macro", "JOIN"),
+                                expect_tampering("sanitizer-name", "__tsan_ignore_writes_begin")),
+    # Fooling the static checks.
+    "fool_optimize_include": expect_tampering("conditional", "__OPTIMIZE__"),
+    "fool_error_outside_flags": expect_tampering("error-directive", "#error"),
+    "fool_macro_harness_names": expect_tampering("macro", "#define scaled"),
+    "fool_digraph_conditional": expect_tampering("conditional", "__has_include"),
+    "fool_testing_alias": expect_tampering("harness-name", "testing"),
+    # Reaching outside the process.
+    "outside_system": all_of(expect_tampering("call", "system"), expect_all_tests_pass),
+    "outside_fopen_tools": all_of(expect_tampering("call", "fopen"),
+                                  expect_tampering("path-literal", "tools/scoring.py")),
+    "outside_fork": expect_tampering("call", "fork"),
+    "outside_pointer_to_system": all_of(expect_tampering("call", "system"), expect_all_tests_pass),
+    # Cheating the benchmark.
+    "bench_specialise_solution": all_of(expect_tampering("outside-namespace", "solution"),
+                                        expect_all_tests_pass),
+    "bench_proc_self_exe": expect_tampering("path-literal", "/proc/self/cmdline"),
+    "bench_only_macro": expect_tampering("build-macro", "KATA_REFERENCE_HEADER"),
+    "bench_base_file": all_of(expect_tampering("reserved-name", "__BASE_FILE__"),
+                              expect_all_tests_pass),
 }
 
 
@@ -82,19 +147,22 @@ def main():
     parser.add_argument("--build-dir", required=True)
     args = parser.parse_args()
     build = Path(args.build_dir)
+    # Every fixture kata builds the same reference binary: with ccache, all but the first are hits.
+    launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"] if shutil.which("ccache") else []
     subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), "-G", "Ninja",
-                    "-DKATA_GRADER_FIXTURES=ON"], check=True, capture_output=True)
+                    "-DKATA_GRADER_FIXTURES=ON", *launcher], check=True, capture_output=True)
     katas = [f"counter_{name}" for name in EXPECTED]
+    unexpected = sorted(p.stem for p in SUBMISSIONS.glob("*.h") if p.stem not in EXPECTED)
     out = build / "reports"
     (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--build-dir",
                            str(build), "--out", str(out), "--no-bench", *katas],
-                          capture_output=True, text=True, timeout=1100)
+                          capture_output=True, text=True, timeout=2300)
     seconds = time.monotonic() - started
     print(proc.stdout[-6000:])
     print(proc.stderr[-2000:])
-    problems = []
+    problems = [f"{name}.h: a submission without an expected verdict" for name in unexpected]
     if proc.returncode != 1:
         problems.append(f"the grader should exit 1 (some katas fail), exited {proc.returncode}")
     report_file = out / "report.json"
