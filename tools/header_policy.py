@@ -312,6 +312,7 @@ class _Checker:
         self.findings: set[Finding] = set()
 
     def add(self, line: int, rule: str, what: str) -> None:
+        assert rule in RULES, rule  # every rule is named and documented once, in RULES
         self.findings.add(Finding(self.name, line, rule, what))
 
     def in_header(self, cursor: Any) -> bool:
