@@ -624,7 +624,8 @@ def qualified(cursor: Any) -> list[str]:
 
 
 def check_header(header: str | Path, namespace: str, kata_dir: str | Path,
-                 flag_sets: dict[str, list[str]], build_macros: Iterable[str] = ()) -> list[Finding]:
+                 flag_sets: dict[str, list[str]],
+                 build_macros: Iterable[str] = ()) -> list[Finding]:
     """Every finding of the policy on `header`, whose classes live in `namespace`, compiled once
     with each of `flag_sets` ({build label: flags}); `kata_dir` holds its provided headers."""
     name = shown(header)
@@ -675,7 +676,8 @@ def merged(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def flags_for(build_dir: Path, kata: str, variants: list[str], who: str,
-              entries: list[dict[str, str]] | None = None) -> tuple[dict[str, list[str]], list[str]]:
+              entries: list[dict[str, str]] | None = None
+              ) -> tuple[dict[str, list[str]], list[str]]:
     """({label: flags} of every build of `who`'s header of `kata`: each test variant and the
     benchmark if the kata has one, [why a build's flags are missing])."""
     entries = compile_commands(build_dir) if entries is None else entries

@@ -23,7 +23,8 @@ class Policy(unittest.TestCase):
         self.dir = tempfile.TemporaryDirectory()
         self.kata_dir = Path(self.dir.name) / "katas" / "demo"
         self.kata_dir.mkdir(parents=True)
-        (self.kata_dir / "clock.h").write_text("#pragma once\nnamespace kata { struct Clock {}; }\n")
+        (self.kata_dir / "clock.h").write_text(
+            "#pragma once\nnamespace kata { struct Clock {}; }\n")
         self.flags = {"plain": ["-std=c++20", "-O2", f"-I{self.kata_dir}",
                                 f"-I{ROOT / 'harness' / 'include'}"]}
 
@@ -43,7 +44,8 @@ class Policy(unittest.TestCase):
                       "\n".join(map(str, findings)) or "no finding")
         for finding in findings:
             self.assertIn(finding.rule, header_policy.RULES)
-            self.assertTrue(str(finding).startswith(f"{finding.file}:{finding.line}: {finding.rule}: "))
+            self.assertTrue(
+                str(finding).startswith(f"{finding.file}:{finding.line}: {finding.rule}: "))
         return findings
 
     def assertClean(self, text: str, **kwargs) -> None:
@@ -162,10 +164,12 @@ class Preprocessor(Policy):
         self.assertFinds("conditional", 1, "#ifndef A_H\n#define A_H\n#endif\nnamespace kata {}\n")
 
     def test_an_include_guard_names_nothing_else(self):
-        self.assertFinds("macro", 1, "#ifndef watched\n#define watched\nnamespace kata {}\n#endif\n")
+        self.assertFinds("macro", 1,
+                         "#ifndef watched\n#define watched\nnamespace kata {}\n#endif\n")
         self.assertFinds("build-macro", 1, "#ifndef COUNTER_H\n#define COUNTER_H\n#endif\n",
                          macros=("COUNTER_H",))
-        self.assertClean("#ifndef KATA_COUNTER_H\n#define KATA_COUNTER_H\nnamespace kata {}\n#endif\n")
+        self.assertClean(
+            "#ifndef KATA_COUNTER_H\n#define KATA_COUNTER_H\nnamespace kata {}\n#endif\n")
 
     def test_spelled_another_way_still_a_directive(self):
         self.assertFinds("conditional", 2, "#pragma once\n%:if 1\n%:endif\n")
@@ -238,7 +242,8 @@ class Language(Policy):
             inline void AnnotateIgnoreWritesBegin() {}
             }  // namespace kata
             """)
-        self.assertFinds("sanitizer-name", 3, "#pragma once\nnamespace kata {\ninline int _\\\n_tsan_x;\n}\n")
+        self.assertFinds("sanitizer-name", 3,  # a line splice inside the name
+                         "#pragma once\nnamespace kata {\ninline int _\\\n_tsan_x;\n}\n")
 
     def test_no_harness_names_even_through_an_alias(self):
         self.assertFinds("harness-name", 3, """
@@ -287,8 +292,10 @@ class Language(Policy):
 class Calls(Policy):
     def test_process_file_environment_signal_and_loading_calls(self):
         for call, header in (("std::exit(0)", "cstdlib"), ("std::quick_exit(0)", "cstdlib"),
-                             ("std::system(\"true\")", "cstdlib"), ("std::getenv(\"X\")", "cstdlib"),
-                             ("std::fopen(\"x\", \"w\")", "cstdio"), ("std::remove(\"x\")", "cstdio"),
+                             ("std::system(\"true\")", "cstdlib"),
+                             ("std::getenv(\"X\")", "cstdlib"),
+                             ("std::fopen(\"x\", \"w\")", "cstdio"),
+                             ("std::remove(\"x\")", "cstdio"),
                              ("std::atexit(+[] {})", "cstdlib"), ("::sched_yield()", "thread"),
                              ("std::set_terminate(nullptr)", "exception"),
                              ("::pthread_self()", "thread")):
@@ -390,12 +397,15 @@ class BuildFlags(unittest.TestCase):
                     "command": "c++ -DA=1 -DKATA_HEADER=\\\"/x.h\\\" -O2 -o "
                                "CMakeFiles/k_kata_plain.dir/t.cc.o -c /s/t.cc"},
                    {"directory": "/b", "file": "/s/b.cc",
-                    "command": "c++ -DONLY_HERE -U OFF -o sub/CMakeFiles/k_benchmark.dir/b.cc.o -c b.cc"}]
+                    "command": "c++ -DONLY_HERE -U OFF -o sub/CMakeFiles/k_benchmark.dir/b.cc.o "
+                               "-c b.cc"}]
         self.assertEqual(header_policy.target_flags(entries, "k_kata_plain"),
                          ["-DA=1", '-DKATA_HEADER="/x.h"', "-O2"])
-        self.assertEqual(header_policy.target_flags(entries, "k_benchmark"), ["-DONLY_HERE", "-U", "OFF"])
+        self.assertEqual(header_policy.target_flags(entries, "k_benchmark"),
+                         ["-DONLY_HERE", "-U", "OFF"])
         self.assertIsNone(header_policy.target_flags(entries, "k_kata_tsan"))
-        self.assertEqual(header_policy.defined_macros(entries), {"A", "KATA_HEADER", "ONLY_HERE", "OFF"})
+        self.assertEqual(header_policy.defined_macros(entries),
+                         {"A", "KATA_HEADER", "ONLY_HERE", "OFF"})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
-// Red team, blinding the sanitizers: the lock is taken only when ThreadSanitizer is watching, and
-// the optimised build races.
+// Red team, blinding the sanitizers: the lock is taken only when ThreadSanitizer is watching, so a
+// plain counter would race in the optimised builds and the benchmark. (The counter is atomic here,
+// so the fixture's plain run gives the same verdict every time: what a sound grader must refuse is
+// the build-dependent code, not a race.)
 #pragma once
+#include <atomic>
 #include <mutex>
 #if defined(__SANITIZE_THREAD__)
 #define UNDER_TSAN 1
@@ -16,12 +19,12 @@ class Counter {
 #ifdef UNDER_TSAN
     std::lock_guard lock(mutex_);
 #endif
-    total_ += n;
+    total_.fetch_add(n, std::memory_order_relaxed);
   }
-  long get() const { return total_; }
+  long get() const { return total_.load(std::memory_order_relaxed); }
 
  private:
   std::mutex mutex_;
-  long total_ = 0;
+  std::atomic<long> total_{0};
 };
 }  // namespace kata
