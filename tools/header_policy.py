@@ -5,7 +5,7 @@ A submitted header is code that runs inside the test process. The policy says wh
 and fails closed: what it does not allow is a finding, and so is a check that cannot run (no
 libclang, no compile command for a variant, a header that does not compile with a variant's flags).
 It is checked on the header as clang parses it (libclang's Python bindings, Debian's
-python3-clang-14), once with the real flags of every build of it (each test variant and the
+python3-clang), once with the real flags of every build of it (each test variant and the
 benchmark, read from the build's compile_commands.json), and on the header's own tokens, which
 include every preprocessor directive whatever the flags select.
 
@@ -136,9 +136,12 @@ OPEN_BRACKET, CLOSE_BRACKET = ("[", "<:"), ("]", ":>")  # with their digraphs
 GUARD_NAME = re.compile(r"^[A-Z][A-Z0-9_]*_H_?$")
 CONDITIONALS = frozenset("if ifdef ifndef elif elifdef elifndef else endif".split())
 DIST_PACKAGES = ["/usr/lib/python3/dist-packages"]  # Debian's, for a python3 that is not Debian's
-LIBCLANG_GLOBS = ["/usr/lib/llvm-14/lib/libclang-14.so*", "/usr/lib/*/libclang-14.so*",
-                  "/usr/lib/llvm-*/lib/libclang.so*", "/usr/lib/*/libclang-*.so*"]
-PACKAGE = "python3-clang-14"
+# Debian's python3-clang: the bindings of the distribution's default LLVM (14 on Debian 12, 18 on
+# Ubuntu 24.04), whose clang parses the distribution's own libstdc++. The bindings look for a
+# libclang.so that Debian keeps out of the loader's path: the newest one found is taken.
+PACKAGE = "python3-clang"
+LIBCLANG_GLOBS = ["/usr/lib/llvm-*/lib/libclang.so", "/usr/lib/llvm-*/lib/libclang-[0-9]*.so*",
+                  "/usr/lib/*/libclang-[0-9]*.so*"]
 
 
 @dataclass(frozen=True, order=True)
@@ -192,7 +195,8 @@ def cindex() -> tuple[Any, str | None]:
     try:
         ci.Index.create()
     except Exception:  # ci.LibclangError: the bindings look for a libclang.so that is not there
-        candidates = [p for pattern in LIBCLANG_GLOBS for p in sorted(glob.glob(pattern))]
+        candidates = [p for pattern in LIBCLANG_GLOBS
+                      for p in sorted(glob.glob(pattern), key=_version, reverse=True)]
         for candidate in candidates:
             try:
                 ci.Config.set_library_file(candidate)
@@ -205,6 +209,11 @@ def cindex() -> tuple[Any, str | None]:
             return None, _CINDEX_ERROR
     _CINDEX = ci
     return ci, None
+
+
+def _version(path: str) -> list[int]:
+    """/usr/lib/llvm-18/lib/libclang.so -> [18]: to try the newest libclang first."""
+    return [int(n) for n in re.findall(r"(?<=[-.])(\d+)", path)[:1]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The whole headers (references, skeletons, answers) with the build's own flags ar
 the red-team headers graded end to end are grader/bad_submissions."""
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -381,6 +382,27 @@ class FailsClosed(Policy):
             inline void f() { throw 1; }
             }  // namespace kata
             """, flags=flags)
+
+
+class Loading(unittest.TestCase):
+    def test_libclang_is_found_where_debian_keeps_it(self):
+        # The bindings first pointed at a library that is not there, as when the default name is
+        # not in the loader's path: the policy finds one of Debian's itself.
+        script = textwrap.dedent(f"""
+            import sys
+            sys.path.insert(0, {str(ROOT / "tools")!r})
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import clang.cindex
+            clang.cindex.Config.set_library_file("/nonexistent/libclang.so")
+            import header_policy
+            ci, error = header_policy.cindex()
+            print(error or ci.Config.library_file)
+            """)
+        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        loaded = proc.stdout.strip()
+        self.assertTrue(loaded.startswith("/usr/lib/") and Path(loaded).is_file(), loaded)
 
 
 class BuildFlags(unittest.TestCase):
