@@ -4,28 +4,51 @@
 The fake speaks just enough gtest (`[ RUN ]` / `[ OK ]` / `[ FAILED ]` lines, an XML report at
 the end, exit status 1 when a test failed) and does to each test what its name says, so every way
 a process can end is tried without compiling anything: each case checks which tests pass, what
-ended the failing one, and how many processes the run took.
+ended the failing one, and how many processes the run took. Every case runs twice: without a
+sandbox, and in the grader's sandbox (tools/sandbox.py), where the fake also tries what the
+sandbox must stop and name: writing into the project, leaving a process behind, the network.
 """
 import os
+import socket
 import sys
 import tempfile
+import threading
+import time
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sandbox  # noqa: E402
 import test_runner  # noqa: E402
 
-FAKE = r'''#!/usr/bin/env python3
-import os, sys, time
+FAKE = r'''#!PYTHON
+import os, socket, sys, time
 tests = next(a for a in sys.argv if a.startswith("--gtest_filter="))[15:].split(":")
 xml = next(a for a in sys.argv if a.startswith("--gtest_output=xml:"))[19:]
+here = os.path.dirname(os.path.abspath(sys.argv[0]))
+
+
+def write_xml(failed):
+    with open(xml, "w") as f:
+        f.write("<testsuites>")
+        for t in tests:
+            suite, name = t.split(".")
+            body = "<failure message='x'/>" if t in failed else ""
+            f.write("<testcase classname='%s' name='%s' status='run' result='completed' "
+                    "time='0.001'>%s</testcase>" % (suite, name, body))
+        f.write("</testsuites>")
+
+
 if any(t.endswith("exit_at_startup") for t in tests):  # as a header's static initialiser would
+    sys.exit(0)
+if any(t.endswith("forgexml") for t in tests):  # writes gtest's report itself, all passed
+    write_xml([])
     sys.exit(0)
 failed, leak = [], False
 for t in tests:
     print("[ RUN      ] " + t, flush=True)
     what = t.rsplit("_", 1)[-1]
-    if what == "fail":
+    if what in ("fail", "rewritexml"):
         print("fake.cc:1: Failure\nExpected: 1 == 2", flush=True)
         print("[  FAILED  ] %s (1 ms)" % t, flush=True)
         failed.append(t)
@@ -41,40 +64,61 @@ for t in tests:
         time.sleep(3600)
     if what == "leak":
         leak = True
+    if what == "writeproject":
+        try:
+            with open(os.path.join(here, "written-by-the-test"), "w") as f:
+                f.write("x")
+        except OSError:
+            pass
+    if what == "leaveprocess" and os.fork() == 0:
+        os.setsid()
+        time.sleep(1.5)
+        with open(os.path.join(here, "written-by-a-process-left-behind"), "w") as f:
+            f.write("x")
+        os._exit(0)
+    if what == "network":
+        try:
+            socket.create_connection(("127.0.0.1", int(os.environ["FAKE_PORT"])), 1).send(b"x")
+        except OSError:
+            pass
     print("[       OK ] %s (1 ms)" % t, flush=True)
 print("[==========] %d tests ran." % len(tests), flush=True)
-with open(xml, "w") as f:
-    f.write("<testsuites>")
-    for t in tests:
-        suite, name = t.split(".")
-        body = "<failure message='x'/>" if t in failed else ""
-        f.write("<testcase classname='%s' name='%s' status='run' result='completed' time='0.001'>"
-                "%s</testcase>" % (suite, name, body))
-    f.write("</testsuites>")
+write_xml(failed)
+if any(t.endswith("rewritexml") for t in tests):  # at exit: the report rewritten, all passed
+    write_xml([])
+    sys.exit(0)
 if leak:
     print("ERROR: LeakSanitizer: detected memory leaks", flush=True)
     sys.exit(23)
 sys.exit(1 if failed else 0)
-'''
+'''.replace("PYTHON", sys.executable)
 
 
 class RunSuiteTest(unittest.TestCase):
+    sandboxed = False
+
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.work = Path(self.dir.name)
         self.binary = self.work / "fake_test"
         self.binary.write_text(FAKE)
         self.binary.chmod(0o755)
+        self.box = None
+        if self.sandboxed:
+            self.box = sandbox.probe(self.work, [str(self.work)])
+            self.assertTrue(self.box.active and self.box.writes_named,
+                            f"the sandbox does not start here: {self.box.describe()}")
 
     def tearDown(self):
         self.dir.cleanup()
 
     def run_suite(self, *names):
         tests = [f"Fake.L1_{name}" for name in names]
-        verdicts = test_runner.run_suite(self.binary, tests, self.work / "runs")
-        self.assertEqual(sorted(verdicts), sorted(tests), "every test gets a verdict")
+        suite = test_runner.run_suite(self.binary, tests, self.work / "runs", box=self.box)
+        self.assertEqual(sorted(suite.verdicts), sorted(tests), "every test gets a verdict")
         self.processes = len(list((self.work / "runs").glob("round-*.log")))
-        return {name.split("_", 1)[1]: v for name, v in verdicts.items()}
+        self.findings = suite.findings
+        return {name.split("_", 1)[1]: v for name, v in suite.verdicts.items()}
 
     def assert_passed(self, verdicts, *names):
         for name in names:
@@ -88,10 +132,15 @@ class RunSuiteTest(unittest.TestCase):
         if output:
             self.assertIn(output, verdict["output"], verdict)
 
+    def assert_finding(self, *words):
+        self.assertTrue(any(all(w in f for w in words) for f in self.findings),
+                        f"no finding with {words}: {self.findings}")
+
     def test_a_passing_suite_takes_one_process(self):
         verdicts = self.run_suite("a_pass", "b_pass", "c_pass")
         self.assert_passed(verdicts, "a_pass", "b_pass", "c_pass")
         self.assertEqual(self.processes, 1)
+        self.assertEqual(self.findings, [])
 
     def test_a_failed_assertion_is_that_tests_and_the_run_goes_on(self):
         verdicts = self.run_suite("a_pass", "b_fail", "c_pass")
@@ -99,6 +148,7 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_failed(verdicts["b_fail"], output="Expected: 1 == 2")
         self.assertNotIn("cause", verdicts["b_fail"])
         self.assertEqual(self.processes, 1)
+        self.assertEqual(self.findings, [])
 
     def test_a_crash_is_the_running_tests_and_the_rest_run_again(self):
         verdicts = self.run_suite("a_pass", "b_crash", "c_pass")
@@ -140,6 +190,75 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_hang"], ended="did not finish in 1 s and was killed",
                            cause=test_runner.TIMEOUT)
+
+    def test_an_xml_report_written_at_startup_passes_nothing_and_is_named(self):
+        verdicts = self.run_suite("a_forgexml", "b_pass")
+        self.assert_failed(verdicts["a_forgexml"], ended="without running this test",
+                           cause=test_runner.NOT_RUN)
+        self.assert_finding("XML report is not gtest's", "it says 2 test(s) ran",
+                            "shows 0 started")
+
+    def test_an_xml_report_rewritten_at_exit_passes_nothing_and_is_named(self):
+        verdicts = self.run_suite("a_pass", "b_rewritexml")
+        self.assert_failed(verdicts["b_rewritexml"], output="Expected: 1 == 2")
+        self.assert_passed(verdicts, "a_pass")
+        self.assert_finding("XML report is not gtest's", "it says 2 test(s) passed",
+                            "the output shows 1")
+
+
+class SandboxedRunSuiteTest(RunSuiteTest):
+    """The same, each process in the sandbox; and what only the sandbox stops."""
+    sandboxed = True
+
+    def test_a_write_into_the_project_fails_and_is_named(self):
+        verdicts = self.run_suite("a_pass", "b_writeproject")
+        self.assert_passed(verdicts, "a_pass", "b_writeproject")
+        self.assertFalse((self.work / "written-by-the-test").exists(), "the write reached the tree")
+        self.assert_finding("wrote", "written-by-the-test", "discarded")
+
+    def test_a_process_left_behind_ends_with_the_test_and_is_named(self):
+        verdicts = self.run_suite("a_leaveprocess", "b_pass")
+        self.assert_passed(verdicts, "a_leaveprocess", "b_pass")
+        self.assert_finding("left 1 process(es) running", "fake_test")
+        time.sleep(2.5)  # past the 1.5 s the process waits before it writes
+        self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
+                         "the process left behind outlived the test")
+
+    def test_the_network_is_unreachable_and_its_use_is_named(self):
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(5)
+        accepted = []
+
+        def accept():
+            try:
+                accepted.append(listener.accept())
+            except OSError:
+                pass
+        thread = threading.Thread(target=accept)
+        thread.start()
+        os.environ["FAKE_PORT"] = str(listener.getsockname()[1])
+        try:
+            verdicts = self.run_suite("a_network")
+        finally:
+            del os.environ["FAKE_PORT"]
+            listener.close()
+            thread.join()
+        self.assert_passed(verdicts, "a_network")
+        self.assertEqual(accepted, [], "the test process reached the grader's machine")
+        self.assert_finding("tried to use the network", "Tcp:ActiveOpens 1")
+
+
+class SandboxProbeTest(unittest.TestCase):
+    def test_without_bubblewrap_the_probe_says_so(self):
+        saved = os.environ["PATH"]
+        os.environ["PATH"] = "/nonexistent"
+        try:
+            box = sandbox.probe("/", [])
+        finally:
+            os.environ["PATH"] = saved
+        self.assertFalse(box.active)
+        self.assertIn("bwrap is not installed", box.problem)
+        self.assertFalse(box.describe()["isolated"])
 
 
 if __name__ == "__main__":
