@@ -10,6 +10,7 @@ sandbox must stop and name: writing into the project, leaving a process behind, 
 """
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -248,7 +249,9 @@ class SandboxedRunSuiteTest(RunSuiteTest):
         self.assert_finding("tried to use the network", "Tcp:ActiveOpens 1")
 
 
-class SandboxProbeTest(unittest.TestCase):
+class WithoutTheSandboxTest(unittest.TestCase):
+    """Where bubblewrap cannot start: the probe, the scorecard and the grader say so plainly."""
+
     def test_without_bubblewrap_the_probe_says_so(self):
         saved = os.environ["PATH"]
         os.environ["PATH"] = "/nonexistent"
@@ -258,7 +261,25 @@ class SandboxProbeTest(unittest.TestCase):
             os.environ["PATH"] = saved
         self.assertFalse(box.active)
         self.assertIn("bwrap is not installed", box.problem)
+        self.assertEqual(box.describe()["problem"], box.problem)
         self.assertFalse(box.describe()["isolated"])
+
+    def test_the_scorecard_says_not_sandboxed_first(self):
+        import scorecard
+        document = {"katas": [], "sandbox": sandbox.unsandboxed("/", "bwrap is not installed").describe()}
+        first = scorecard.render(document, color=False).splitlines()[0]
+        self.assertIn("NOT SANDBOXED: bwrap is not installed", first)
+
+    def test_class_grading_refuses_to_grade_without_the_sandbox(self):
+        grade = Path(__file__).resolve().parents[1] / "grade.py"
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run([sys.executable, str(grade), "--build-dir", tmp, "--out", tmp],
+                                  capture_output=True, text=True, timeout=60,
+                                  env={**os.environ, "PATH": "/nonexistent",
+                                       sandbox.REQUIRE_ENV: "1"})
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn("the sandbox is required", proc.stderr)
+            self.assertFalse((Path(tmp) / "report.json").exists(), "it graded anyway")
 
 
 if __name__ == "__main__":
