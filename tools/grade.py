@@ -23,6 +23,8 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
 Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error
 or when the sandbox is required (KATA_REQUIRE_SANDBOX=1, --require-sandbox) and cannot start.
 """
+from __future__ import annotations
+
 import argparse
 import concurrent.futures
 import itertools
@@ -128,7 +130,9 @@ def build(build_dir, kata, variants, jobs, who, benchmark=None):
             (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
         (build_dir / bench).unlink(missing_ok=True)
     targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
-    if benchmark if benchmark is not None else (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
+    if benchmark is None:
+        benchmark = (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists()
+    if benchmark:
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
                            *targets, "--", "-k", "0"], capture_output=True, text=True)
@@ -154,7 +158,9 @@ def expected_tests(build_dir, kata):
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir, kata, expected, built, jobs, setarch, who, box=None):
+def run_tests(build_dir: Path, kata: str, expected: list[str], built: dict[str, bool], jobs: int,
+              setarch: list[str], who: str,
+              box: sandbox.Sandbox | None = None) -> tuple[dict[str, dict], list[str]]:
     """({variant: {test: verdict}} (test_runner.run_suite) for every variant that was built,
     [findings at run time, each naming its variant]); the variants run side by side, `jobs` at a
     time, each process in the sandbox `box`."""
@@ -281,7 +287,8 @@ def _regex_escape(text):
     return "".join(special.get(c, f"[{c}]" if c in ".[(){}*+?|$" else c) for c in text)
 
 
-def _workload_filters(binary, peers, box=None, findings=None):
+def _workload_filters(binary: Path, peers: bool, box: sandbox.Sandbox | None = None,
+                      findings: list[str] | None = None) -> tuple[list[str], str | None]:
     """One --benchmark_filter per workload, from the binary's list of rows: each matches the
     workload's learner and reference rows (every implementation's, with `peers`); ([], error).
     The binary holds the learner's code: it runs in the sandbox `box`, and what the sandbox saw
@@ -314,7 +321,7 @@ def _workload_filters(binary, peers, box=None, findings=None):
     return filters, None
 
 
-def _printed_results(stdout):
+def _printed_results(stdout: str) -> dict | None:
     """The JSON document the benchmark printed (--benchmark_format=json), or None when the
     process's other output garbled it."""
     start = stdout.find('{\n  "context"')
@@ -324,7 +331,9 @@ def _printed_results(stdout):
         return None
 
 
-def _benchmark_batch(binary, out_dir, repetitions, row_filter, min_time, box=None):
+def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: str,
+                     min_time: float, box: sandbox.Sandbox | None = None
+                     ) -> tuple[dict | None, str | None, list[str]]:
     """One run of the benchmark binary on the rows `row_filter` matches, in the sandbox `box`, its
     own directory out_dir: (its JSON document, or None, an error, [findings]). The document is
     the file the benchmark writes at the end, checked against the one it printed as it went: a
@@ -359,8 +368,10 @@ def _rounds(filters):
             yield round_number, row_filter
 
 
-def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME, budget=None,
-                  box=None, findings=None):
+def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who: str,
+                  min_time: float = BENCH_MIN_TIME, budget: float | None = None,
+                  box: sandbox.Sandbox | None = None,
+                  findings: list[str] | None = None) -> dict | None:
     """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
     workload's learner and reference rows, interleaved, so the two are measured within a second or
     so of each other and a slow spell of the machine hits both. Round after round over every
@@ -376,12 +387,15 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     seen = []
     findings = findings if findings is not None else []
     try:
-        return _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box, seen)
+        return _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box,
+                              seen)
     finally:
         findings += [f"at run time (benchmark): {finding}" for finding in dict.fromkeys(seen)]
 
 
-def _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box, seen):
+def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, peers: bool,
+                   min_time: float, budget: float | None, box: sandbox.Sandbox | None,
+                   seen: list[str]) -> dict | None:
     filters, error = _workload_filters(binary, peers, box, seen)
     if error:
         return {"error": error}
@@ -553,7 +567,8 @@ def main():
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")
     parser.add_argument("--no-sandbox", action="store_true",
-                        help="run the tests and benchmarks outside the sandbox (the report says so)")
+                        help="run the tests and benchmarks outside the sandbox (the report says "
+                             "so)")
     parser.add_argument("--require-sandbox", action="store_true",
                         default=os.environ.get(sandbox.REQUIRE_ENV) == "1",
                         help="refuse to grade without the sandbox (class grading; also "
@@ -567,14 +582,15 @@ def main():
         args.sandbox = sandbox.unsandboxed(ROOT, "turned off by --no-sandbox")
     else:
         Path(args.out).mkdir(parents=True, exist_ok=True)  # overlaid too, if outside the project
-        args.sandbox = sandbox.probe(ROOT, sandbox.trees_for(ROOT, build_dir, Path(args.out).resolve()))
+        trees = sandbox.trees_for(ROOT, build_dir, Path(args.out).resolve())
+        args.sandbox = sandbox.probe(ROOT, trees)
     if not args.sandbox.active:
         progress(f"WARNING: NOT SANDBOXED: {args.sandbox.problem}. The learner's code runs with "
                  f"your permissions, and this grading's verdicts are only as good as the code is "
                  f"honest (docs/sandbox.md).")
         if args.require_sandbox:
-            print(f"grade.py: the sandbox is required ({sandbox.REQUIRE_ENV}=1 or --require-sandbox) "
-                  f"and cannot start: {args.sandbox.problem}", file=sys.stderr)
+            print(f"grade.py: the sandbox is required ({sandbox.REQUIRE_ENV}=1 or "
+                  f"--require-sandbox) and cannot start: {args.sandbox.problem}", file=sys.stderr)
             return 2
     known = registered_katas(build_dir)
     katas = args.katas or [k for k in known if not known[k].get("fixture")]

@@ -33,8 +33,8 @@ def sandbox_line(sandbox):
     if sandbox is None:
         return []
     if not sandbox["isolated"]:
-        return [f"{RED}{BOLD}NOT SANDBOXED{RESET}{RED}: {sandbox['problem']}. The learner's code ran "
-                f"with the grader's permissions: its writes, processes and network were not "
+        return [f"{RED}{BOLD}NOT SANDBOXED{RESET}{RED}: {sandbox['problem']}. The learner's code "
+                f"ran with the grader's permissions: its writes, processes and network were not "
                 f"stopped, nor looked for (docs/sandbox.md).{RESET}"]
     writes = ("trees read-only, writes named" if sandbox["writes_named"]
               else f"{RED}trees read-only, writes NOT named{RESET}")

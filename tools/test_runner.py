@@ -24,6 +24,8 @@ of its own that is the only place it can write: what it tried there that it must
 the project, a process left behind, the network) comes back as findings, as does a report that its
 own output contradicts (_forged).
 """
+from __future__ import annotations
+
 import os
 import re
 import resource
@@ -86,7 +88,8 @@ class _Progress:
             self.since = time.monotonic()
 
 
-def _run_process(command, log, out_dir, box):
+def _run_process(command: list[str], log: Path, out_dir: Path,
+                 box: sandbox.Sandbox) -> tuple[int | None, str | None, list[str]]:
     """Runs command with output to log, in the sandbox `box`, its private directory out_dir;
     returns (exit code or signal as -N, test killed by the timeout or '' when killed between
     tests, None when not killed, what the sandbox saw it try)."""
@@ -227,7 +230,7 @@ def _decide_alone(name, blocks, output, code, killed_in):
                    f"the test binary {_describe_exit(code)} before running this test")
 
 
-def _forged(report, output):
+def _forged(report: dict[str, tuple[str, float]], output: str) -> str | None:
     """Why gtest's XML report of a process cannot be gtest's own, by what its output says, or None.
     gtest prints `[ RUN      ]` as each test starts and `[       OK ]` or `[  FAILED  ]` as it
     ends, each marker in one write whatever else the process prints around it; a report of more
@@ -250,11 +253,12 @@ def _forged(report, output):
 class Suite(typing.NamedTuple):
     """run_suite's result: {test: verdict}, and the findings (sentences) of the sandbox and of the
     reports' cross-check: each a thing the test process must not have done."""
-    verdicts: dict
-    findings: list
+    verdicts: dict[str, dict]
+    findings: list[str]
 
 
-def run_suite(binary, tests, work_dir, setarch=(), box=None):
+def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
+              setarch: typing.Sequence[str] = (), box: sandbox.Sandbox | None = None) -> Suite:
     """Runs `tests` (full gtest names) of one binary, each process in the sandbox `box` (none if
     None). Returns a Suite, where a verdict is {"passed": bool, "seconds": float, "output": str
     for a failed test}, and for a test that the way its process ended decided, "cause" (TIMEOUT,
@@ -275,8 +279,9 @@ def run_suite(binary, tests, work_dir, setarch=(), box=None):
         log = work_dir / f"round-{round_number}.log"
         xml = f"{box.inside(out_dir)}/report.xml"
         started = time.monotonic()
-        code, killed_in, seen = _run_process(list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
-                                                              f"--gtest_output=xml:{xml}"], log, out_dir, box)
+        command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
+                                    f"--gtest_output=xml:{xml}"]
+        code, killed_in, seen = _run_process(command, log, out_dir, box)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
         report = _gtest_report(out_dir / "report.xml")

@@ -128,7 +128,8 @@ PROTECTED = {
     "sandbox_rewrites_grader_module": ["tools/scorecard.py"],
     "sandbox_writes_build": ["BUILD/counter_sandbox_writes_build_reference_plain",
                              "BUILD/bench-counter_sandbox_writes_build.json"],
-    "sandbox_writes_katas": ["katas/bounded_queue/bounded_queue.h", "katas/sandbox_writes_katas.txt"],
+    "sandbox_writes_katas": ["katas/bounded_queue/bounded_queue.h",
+                             "katas/sandbox_writes_katas.txt"],
     "sandbox_unmounts_overlay": ["tools/scoring.py"],
     "sandbox_attacks_monitor": ["tools/test_runner.py"],
 }
@@ -219,7 +220,8 @@ def grade(build, names, options, env, reports, timeout):
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--build-dir",
                            str(build), "--out", str(out), *options, *katas],
-                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **env})
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **env})
     print(proc.stdout[-6000:])
     print(proc.stderr[-2000:])
     print(f"graded {len(katas)} submissions in {time.monotonic() - started:.0f} s")
@@ -248,7 +250,8 @@ def grade_in_sandbox(build, names, reports):
     # The reference binary one of them replaces is built first, so that the grading, which only
     # finds it up to date, leaves it as it was.
     subprocess.run(["cmake", "--build", str(build), "--target",
-                    "counter_sandbox_writes_build_reference_plain"], check=True, capture_output=True)
+                    "counter_sandbox_writes_build_reference_plain"],
+                   check=True, capture_output=True)
     before = snapshot(protected_files(build))
     listener = Listener()
     try:
