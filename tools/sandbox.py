@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,6 +42,11 @@ TMP_SIZE = 256 << 20
 NOT_TREES = ("/", "/tmp", "/proc", "/sys", "/dev", "/run")
 # Findings name at most this many written paths one by one.
 WRITES_NAMED = 5
+# The only environment the process gets: what the harness and the sanitizers read, the locale and
+# the search path. Not the rest of the grader's: a CI job's tokens would otherwise be one print away
+# from a public test log.
+KEPT_ENV = re.compile(r"^(PATH|HOME|LANG|LANGUAGE|LC_\w+|TZ|TERM|KATA_\w+|\w+SAN_OPTIONS|"
+                      r"\w+SAN_SYMBOLIZER_PATH)$")
 
 
 class Outcome(typing.NamedTuple):
@@ -159,6 +165,9 @@ class Sandbox:
                 *[arg for tree in self.trees if tree.startswith("/tmp/")
                   for arg in ("--ro-bind", tree, tree)],
                 "--bind", str(out_dir), OUT, "--chdir", OUT,
+                "--clearenv", "--setenv", "TMPDIR", "/tmp",
+                *[arg for name, value in sorted(os.environ.items()) if KEPT_ENV.match(name)
+                  for arg in ("--setenv", name, value)],
                 "--", sys.executable, "-I", "-S", str(INIT), str(report_fd), *trees, "--", *argv]
 
     def start(self, argv: list[str], out_dir: Path, **popen: typing.Any) -> Process:

@@ -77,9 +77,15 @@ for t in tests:
         with open(os.path.join(here, "written-by-a-process-left-behind"), "w") as f:
             f.write("x")
         os._exit(0)
+    if what == "environment" and ("FAKE_SECRET_TOKEN" in os.environ
+                                  or os.environ.get("KATA_FAKE_SEED") != "7"):
+        print("fake.cc:1: Failure\nthe environment: %s" % sorted(os.environ), flush=True)
+        print("[  FAILED  ] %s (1 ms)" % t, flush=True)
+        failed.append(t)
+        continue
     if what == "network":
         try:
-            socket.create_connection(("127.0.0.1", int(os.environ["FAKE_PORT"])), 1).send(b"x")
+            socket.create_connection(("127.0.0.1", int(os.environ["KATA_FAKE_PORT"])), 1).send(b"x")
         except OSError:
             pass
     print("[       OK ] %s (1 ms)" % t, flush=True)
@@ -227,6 +233,14 @@ class SandboxedRunSuiteTest(RunSuiteTest):
         self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
                          "the process left behind outlived the test")
 
+    def test_the_grader_environment_stays_out_but_the_harness_variables(self):
+        os.environ.update(FAKE_SECRET_TOKEN="hunter2", KATA_FAKE_SEED="7")
+        try:
+            verdicts = self.run_suite("a_environment")
+        finally:
+            del os.environ["FAKE_SECRET_TOKEN"], os.environ["KATA_FAKE_SEED"]
+        self.assert_passed(verdicts, "a_environment")
+
     def test_the_network_is_unreachable_and_its_use_is_named(self):
         listener = socket.create_server(("127.0.0.1", 0))
         listener.settimeout(5)
@@ -239,11 +253,11 @@ class SandboxedRunSuiteTest(RunSuiteTest):
                 pass
         thread = threading.Thread(target=accept)
         thread.start()
-        os.environ["FAKE_PORT"] = str(listener.getsockname()[1])
+        os.environ["KATA_FAKE_PORT"] = str(listener.getsockname()[1])
         try:
             verdicts = self.run_suite("a_network")
         finally:
-            del os.environ["FAKE_PORT"]
+            del os.environ["KATA_FAKE_PORT"]
             listener.close()
             thread.join()
         self.assert_passed(verdicts, "a_network")
