@@ -279,8 +279,9 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         log = work_dir / f"round-{round_number}.log"
         xml = f"{box.inside(out_dir)}/report.xml"
         started = time.monotonic()
+        # --gtest_brief=0 whatever the environment says: every test's markers in the output.
         command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
-                                    f"--gtest_output=xml:{xml}"]
+                                    f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
         code, killed_in, seen = _run_process(command, log, out_dir, box)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
