@@ -18,11 +18,13 @@ import os
 import signal
 import stat
 import sys
+import time
 
 OUT = "/run/kata-out"          # the process's own directory (tools/sandbox.py binds it)
 LAYERS = "/run/kata-layers"    # the upper layers' tmpfs, detached before the process starts
 LAYERS_SIZE = "256m"
 NAMED = 20                     # at most this many writes and leftovers are reported
+GRACE = 2.0                    # seconds a process may take to end after the test's process
 
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 38, 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
@@ -126,7 +128,19 @@ def network() -> dict[str, int]:
 
 
 def leftovers() -> list[dict]:
-    """The processes still alive in the namespace but the init (zombies reaped first)."""
+    """The processes still alive in the namespace, the init aside, once those that were ending
+    anyway have had GRACE seconds to (a sanitizer's symbolizer reads to the end of its pipe and
+    exits just after the test's process does)."""
+    deadline = time.monotonic() + GRACE
+    while True:
+        found = _alive()
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.01)
+
+
+def _alive() -> list[dict]:
+    """The processes alive in the namespace but the init (zombies reaped first)."""
     while True:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:

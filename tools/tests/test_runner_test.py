@@ -71,6 +71,9 @@ for t in tests:
                 f.write("x")
         except OSError:
             pass
+    if what == "endingchild" and os.fork() == 0:  # as a sanitizer's symbolizer: ends just after
+        time.sleep(0.3)
+        os._exit(0)
     if what == "leaveprocess" and os.fork() == 0:
         os.setsid()
         time.sleep(1.5)
@@ -232,6 +235,11 @@ class SandboxedRunSuiteTest(RunSuiteTest):
         time.sleep(2.5)  # past the 1.5 s the process waits before it writes
         self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
                          "the process left behind outlived the test")
+
+    def test_a_process_that_ends_just_after_the_test_is_not_left_behind(self):
+        verdicts = self.run_suite("a_endingchild")
+        self.assert_passed(verdicts, "a_endingchild")
+        self.assertEqual(self.findings, [])
 
     def test_the_grader_environment_stays_out_but_the_harness_variables(self):
         os.environ.update(FAKE_SECRET_TOKEN="hunter2", KATA_FAKE_SEED="7")
