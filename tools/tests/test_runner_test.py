@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sandbox  # noqa: E402
+import sandbox_init  # noqa: E402
 import test_runner  # noqa: E402
 
 FAKE = r'''#!PYTHON
@@ -76,7 +77,7 @@ for t in tests:
         os._exit(0)
     if what == "leaveprocess" and os.fork() == 0:
         os.setsid()
-        time.sleep(1.5)
+        time.sleep(float(os.environ["KATA_FAKE_LINGER"]))
         with open(os.path.join(here, "written-by-a-process-left-behind"), "w") as f:
             f.write("x")
         os._exit(0)
@@ -229,10 +230,16 @@ class SandboxedRunSuiteTest(RunSuiteTest):
         self.assert_finding("wrote", "written-by-the-test", "discarded")
 
     def test_a_process_left_behind_ends_with_the_test_and_is_named(self):
-        verdicts = self.run_suite("a_leaveprocess", "b_pass")
+        # It waits longer than the sandbox lets a process end on its own after the test's.
+        linger = sandbox_init.GRACE + 1
+        os.environ["KATA_FAKE_LINGER"] = str(linger)
+        try:
+            verdicts = self.run_suite("a_leaveprocess", "b_pass")
+        finally:
+            del os.environ["KATA_FAKE_LINGER"]
         self.assert_passed(verdicts, "a_leaveprocess", "b_pass")
         self.assert_finding("left 1 process(es) running", "fake_test")
-        time.sleep(2.5)  # past the 1.5 s the process waits before it writes
+        time.sleep(linger + 1)  # past the time the process waits before it writes
         self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
                          "the process left behind outlived the test")
 
