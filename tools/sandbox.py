@@ -3,8 +3,8 @@ says what the process tried that it must not: docs/sandbox.md.
 
 The learner's header is code that runs inside our processes, as the grader's user. In the sandbox
 (bubblewrap, Debian package `bubblewrap`) such a process sees the whole filesystem read-only, can
-write only to a fresh directory of its own (OUT, its working directory: gtest's XML report and the
-benchmark's JSON go there; /tmp is a private tmpfs), has no network (a network namespace of its
+write nothing that outlives it but a fresh directory of its own (OUT, its working directory: gtest's
+XML report and the benchmark's JSON go there; /tmp is a private tmpfs), has no network (a network namespace of its
 own, with only its own loopback), and lives in a PID namespace that ends, with every process in it,
 when it ends.
 
