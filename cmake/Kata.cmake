@@ -50,11 +50,12 @@ endfunction()
 # knowledge of the layout.
 file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
 
-# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...])
+# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
+#          [BENCHMARK <source>])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
 # fixture kata; a real kata needs none of them.
 function(kata_add name)
-  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER;BENCHMARK" "VARIANTS" ${ARGN})
   set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
   set(variants ${KATA_VARIANTS})
@@ -66,6 +67,14 @@ function(kata_add name)
   endif()
   if(ARG_VARIANTS)
     set(variants ${ARG_VARIANTS})
+  endif()
+  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
+  if(ARG_BENCHMARK)
+    set(bench_source ${ARG_BENCHMARK})
+  endif()
+  set(has_benchmark false)
+  if(EXISTS ${bench_source})
+    set(has_benchmark true)
   endif()
   file(GLOB sources CONFIGURE_DEPENDS ${kata_dir}/tests/*.cc)
   if(NOT sources)
@@ -92,7 +101,7 @@ function(kata_add name)
   file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
 "{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
  \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
- \"fixture\": ${fixture}}
+ \"fixture\": ${fixture}, \"benchmark\": ${has_benchmark}}
 ")
 
   foreach(variant IN LISTS variants)
@@ -118,14 +127,14 @@ function(kata_add name)
     endforeach()
   endforeach()
 
-  # benchmarks/<name>_benchmark.cc, if the kata has one: the learner's class, the reference,
-  # baselines and peers in one optimised binary (no sanitizer).
-  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
-  if(EXISTS ${bench_source})
+  # benchmarks/<name>_benchmark.cc (or BENCHMARK's source), if the kata has one: the learner's
+  # class, the reference, baselines and peers in one optimised binary (no sanitizer).
+  if(has_benchmark)
     # <name>_benchmark: the learner against the reference. <name>_benchmark_selfcheck: the reference
     # in the learner's place, for the grader's self-check (every ratio should be 1).
     foreach(bench_target ${name}_benchmark ${name}_benchmark_selfcheck)
       add_executable(${bench_target} ${bench_source})
+      set_target_properties(${bench_target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
       target_include_directories(${bench_target} PRIVATE ${kata_dir} ${PROJECT_SOURCE_DIR}/benchmarks
                                                          ${PROJECT_SOURCE_DIR}/harness/include)
       # Every function and loop on a 64-byte boundary, so the learner's and the reference's copies

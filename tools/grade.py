@@ -11,7 +11,10 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
   3. runs the kata's tests in every variant (plain, tsan, asan), each binary in as few processes as
      it can (tools/test_runner.py), and checks, from gtest's own XML reports, that every expected
      test really ran and passed: an exit code alone is never trusted (a header that calls
-     std::exit(0) would otherwise "pass");
+     std::exit(0) would otherwise "pass"). Every process that holds the learner's code, tests and
+     benchmark alike, runs in a sandbox (tools/sandbox.py, docs/sandbox.md), and what it tried
+     there (a write into the project, a process left behind, the network, a forged report) is a
+     finding that scores the kata 0;
   4. if every test passed, runs the benchmark: each workload's learner and reference rows
      interleaved in a process of their own, round after round for the kata's time box (every
      workload at least twice); a workload's ratio is the median over its processes of the ratio
@@ -19,8 +22,11 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
   5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md), report.md
      and junit.xml.
 
-Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error.
+Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error
+or when the sandbox is required (KATA_REQUIRE_SANDBOX=1, --require-sandbox) and cannot start.
 """
+from __future__ import annotations
+
 import argparse
 import concurrent.futures
 import itertools
@@ -42,6 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gtest_run  # noqa: E402
 import header_policy  # noqa: E402
+import sandbox  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
@@ -57,6 +64,10 @@ BENCH_SECONDS = 15
 BENCH_MIN_TIME = 0.05
 TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
                        r"(?:/(?P<param>.*))?$")
+# TEST-ONLY: set to 1, the static checks of the header (stage 1) are skipped, so that the project's
+# own tests (tools/tests/grader_test.py) prove the sandbox a defence on its own, with headers that
+# the static checks would stop first. Read here only; never set it to grade a learner.
+SKIP_STATIC_CHECKS_ENV = "KATA_GRADER_TEST_SKIP_POLICY"
 
 
 def progress(message):
@@ -76,6 +87,8 @@ def tamper_findings(build_dir, manifest):
     """Every violation of the header policy by the learner's header, `file:line: rule: what`,
     checked with the flags of every build of it (compile_commands.json). A check that cannot run
     is a finding too: the policy fails closed."""
+    if os.environ.get(SKIP_STATIC_CHECKS_ENV) == "1":
+        return []
     return [str(f) for f in header_policy.check_registered(build_dir, manifest, who="kata")]
 
 
@@ -85,7 +98,7 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, variants, jobs, who):
+def build(build_dir, kata, variants, jobs, who, benchmark=None):
     # A header that no longer compiles must show as not built, never as its last good binary.
     bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
     if who == "kata":
@@ -93,7 +106,9 @@ def build(build_dir, kata, variants, jobs, who):
             (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
         (build_dir / bench).unlink(missing_ok=True)
     targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
-    if (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
+    if benchmark is None:
+        benchmark = (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists()
+    if benchmark:
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
                            *targets, "--", "-k", "0"], capture_output=True, text=True)
@@ -119,16 +134,22 @@ def expected_tests(build_dir, kata):
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir, kata, expected, built, jobs, setarch, who):
-    """{variant: {test: verdict}} (test_runner.run_suite) for every variant that was built; the
-    variants run side by side, `jobs` at a time."""
+def run_tests(build_dir: Path, kata: str, expected: list[str], built: dict[str, bool], jobs: int,
+              setarch: list[str], who: str,
+              box: sandbox.Sandbox | None = None) -> tuple[dict[str, dict], list[str]]:
+    """({variant: {test: verdict}} (test_runner.run_suite) for every variant that was built,
+    [findings at run time, each naming its variant]); the variants run side by side, `jobs` at a
+    time, each process in the sandbox `box`."""
     work = build_dir / "grade-runs" / kata / who
     shutil.rmtree(work, ignore_errors=True)
     variants = [v for v in built if built[v]]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         runs = {v: pool.submit(test_runner.run_suite, build_dir / f"{kata}_{who}_{v}", expected,
-                               work / v, setarch, build_dir) for v in variants}
-        return {v: future.result() for v, future in runs.items()}
+                               work / v, setarch, box) for v in variants}
+        suites = {v: future.result() for v, future in runs.items()}
+    findings = [f"at run time ({v}): {finding}" for v, suite in suites.items()
+                for finding in suite.findings]
+    return {v: suite.verdicts for v, suite in suites.items()}, findings
 
 
 SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): "
@@ -371,17 +392,24 @@ def _regex_escape(text):
     return "".join(special.get(c, f"[{c}]" if c in ".[(){}*+?|$" else c) for c in text)
 
 
-def _workload_filters(binary, peers):
+def _workload_filters(binary: Path, peers: bool, box: sandbox.Sandbox | None = None,
+                      findings: list[str] | None = None) -> tuple[list[str], str | None]:
     """One --benchmark_filter per workload, from the binary's list of rows: each matches the
-    workload's learner and reference rows (every implementation's, with `peers`); ([], error)."""
-    try:
-        proc = subprocess.run([str(binary), "--benchmark_list_tests",
-                               "--benchmark_filter=<learner[,>]"],
-                              capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
+    workload's learner and reference rows (every implementation's, with `peers`); ([], error).
+    The binary holds the learner's code: it runs in the sandbox `box`, and what the sandbox saw
+    it try goes to `findings`."""
+    box = box or sandbox.unsandboxed(ROOT, "not asked for")
+    out_dir = Path(binary).parent / "grade-runs" / Path(binary).name / "list"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    code, stdout, _, seen = box.run([str(binary), "--benchmark_list_tests",
+                                     "--benchmark_filter=<learner[,>]"], out_dir, 60,
+                                    who="the benchmark process")
+    if findings is not None:
+        findings += seen
+    if code is None:
         return [], "the benchmark did not list its rows in 60 s"
     filters = []
-    for name in (line.strip() for line in proc.stdout.splitlines()):
+    for name in (line.strip() for line in stdout.splitlines()):
         match = BENCH_NAME.match(name)
         if not match or match["impl"] != "learner":
             continue
@@ -394,25 +422,45 @@ def _workload_filters(binary, peers):
         filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
                        + _regex_escape(rest) + "$")
     if not filters:
-        return [], f"the benchmark lists no learner rows (exit code {proc.returncode})"
+        return [], f"the benchmark lists no learner rows (exit code {code})"
     return filters, None
 
 
-def _benchmark_batch(binary, out, repetitions, row_filter, min_time):
-    """One run of the benchmark binary on the rows `row_filter` matches: (its JSON document, or
-    None, and an error)."""
+def _printed_results(stdout: str) -> dict | None:
+    """The JSON document the benchmark printed (--benchmark_format=json), or None when the
+    process's other output garbled it."""
+    start = stdout.find('{\n  "context"')
+    try:
+        return json.JSONDecoder().raw_decode(stdout[start:])[0] if start >= 0 else None
+    except ValueError:
+        return None
+
+
+def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: str,
+                     min_time: float, box: sandbox.Sandbox | None = None
+                     ) -> tuple[dict | None, str | None, list[str]]:
+    """One run of the benchmark binary on the rows `row_filter` matches, in the sandbox `box`, its
+    own directory out_dir: (its JSON document, or None, an error, [findings]). The document is
+    the file the benchmark writes at the end, checked against the one it printed as it went: a
+    process that rewrites its file at exit is named (docs/sandbox.md)."""
+    box = box or sandbox.unsandboxed(ROOT, "not asked for")
+    shutil.rmtree(out_dir, ignore_errors=True)
     cmd = [str(binary), f"--benchmark_filter={row_filter}", f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
-           "--benchmark_format=json", f"--benchmark_out={out}", "--benchmark_out_format=json"]
-    out.unlink(missing_ok=True)
+           "--benchmark_format=json", f"--benchmark_out={box.inside(out_dir)}/bench.json",
+           "--benchmark_out_format=json"]
+    code, stdout, _, findings = box.run(cmd, out_dir, 300, who="the benchmark process")
+    if code is None:
+        return None, f"the benchmark of {row_filter} did not finish in 300 s", findings
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        return None, f"the benchmark of {row_filter} did not finish in 300 s"
-    try:
-        return json.loads(out.read_text()), None
+        data = json.loads((out_dir / "bench.json").read_text())
     except (OSError, ValueError):
-        return None, f"the benchmark wrote no results (exit code {proc.returncode})"
+        return None, f"the benchmark wrote no results (exit code {code})", findings
+    printed = _printed_results(stdout)
+    if printed is not None and printed.get("benchmarks") != data.get("benchmarks"):
+        findings.append("the benchmark process's JSON report differs from the results it printed "
+                        "as it ran: rewritten by the code under test")
+    return data, None, findings
 
 
 def _rounds(filters):
@@ -425,7 +473,10 @@ def _rounds(filters):
             yield round_number, row_filter
 
 
-def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME, budget=None):
+def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who: str,
+                  min_time: float = BENCH_MIN_TIME, budget: float | None = None,
+                  box: sandbox.Sandbox | None = None,
+                  findings: list[str] | None = None) -> dict | None:
     """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
     workload's learner and reference rows, interleaved, so the two are measured within a second or
     so of each other and a slow spell of the machine hits both. Round after round over every
@@ -433,20 +484,35 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     budget given, the one the benchmark declares (KATA_GRADER_SECONDS in
     benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
     tagged with the number of the process that ran it ("process"); returns
-    summarize_benchmark of them (or {"error": ...})."""
+    summarize_benchmark of them (or {"error": ...}). Each process runs in the sandbox `box`; what
+    the sandbox saw one try is added to `findings`, prefixed "at run time (benchmark)"."""
     binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
     if not binary.exists():
         return None
-    filters, error = _workload_filters(binary, peers)
+    seen = []
+    findings = findings if findings is not None else []
+    try:
+        return _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box,
+                              seen)
+    finally:
+        findings += [f"at run time (benchmark): {finding}" for finding in dict.fromkeys(seen)]
+
+
+def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, peers: bool,
+                   min_time: float, budget: float | None, box: sandbox.Sandbox | None,
+                   seen: list[str]) -> dict | None:
+    filters, error = _workload_filters(binary, peers, box, seen)
     if error:
         return {"error": error}
-    out = build_dir / f"bench-{kata}-batch.json"
+    runs = build_dir / "grade-runs" / kata / "benchmark"
     started = time.monotonic()
     data, process = None, 0
     for round_number, row_filter in _rounds(filters):
         if round_number > 0 and time.monotonic() - started >= budget:
             break
-        batch, error = _benchmark_batch(binary, out, repetitions, row_filter, min_time)
+        batch, error, found = _benchmark_batch(binary, runs / f"process-{process}", repetitions,
+                                               row_filter, min_time, box)
+        seen += found
         if batch is None and round_number == 0:
             return {"error": error}
         if batch is None:
@@ -460,7 +526,7 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
                 budget = float(data.get("context", {}).get("kata_grader_seconds", BENCH_SECONDS))
         else:
             data["benchmarks"] += batch.get("benchmarks", [])
-    out.unlink(missing_ok=True)
+    shutil.rmtree(runs, ignore_errors=True)
     (build_dir / f"bench-{kata}.json").write_text(json.dumps(data))
     summary = summarize_benchmark(data)
     if not summary["workloads"]:
@@ -567,19 +633,23 @@ def grade_kata(args, build_dir, manifest, index, total):
     report = {"kata": kata,
               "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
-    built, error = build(build_dir, kata, manifest["variants"], args.jobs, who)
+    built, error = build(build_dir, kata, manifest["variants"], args.jobs, who,
+                         manifest.get("benchmark"))
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
     expected = expected_tests(build_dir, kata)
-    verdicts = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who)
+    verdicts, found = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who,
+                                args.sandbox)
+    report["tampering"] += found
     report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, who, args.setarch)
     correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
     report["benchmark"] = None
     if correct and not args.no_bench:
         progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
         report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers, who,
-                                            budget=args.bench_seconds)
+                                            budget=args.bench_seconds, box=args.sandbox,
+                                            findings=report["tampering"])
     report["score"] = scoring.score(report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
@@ -602,11 +672,32 @@ def main():
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run the tests and benchmarks outside the sandbox (the report says "
+                             "so)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        default=os.environ.get(sandbox.REQUIRE_ENV) == "1",
+                        help="refuse to grade without the sandbox (class grading; also "
+                             f"{sandbox.REQUIRE_ENV}=1)")
     args = parser.parse_args()
     args.setarch = ["setarch", os.uname().machine, "-R"] if args.setarch else []
 
     build_dir = Path(args.build_dir).resolve()
     test_runner.limit_output()
+    if args.no_sandbox:
+        args.sandbox = sandbox.unsandboxed(ROOT, "turned off by --no-sandbox")
+    else:
+        Path(args.out).mkdir(parents=True, exist_ok=True)  # overlaid too, if outside the project
+        trees = sandbox.trees_for(ROOT, build_dir, Path(args.out).resolve())
+        args.sandbox = sandbox.probe(ROOT, trees)
+    if not args.sandbox.active:
+        progress(f"WARNING: NOT SANDBOXED: {args.sandbox.problem}. The learner's code runs with "
+                 f"your permissions, and this grading's verdicts are only as good as the code is "
+                 f"honest (docs/sandbox.md).")
+        if args.require_sandbox:
+            print(f"grade.py: the sandbox is required ({sandbox.REQUIRE_ENV}=1 or "
+                  f"--require-sandbox) and cannot start: {args.sandbox.problem}", file=sys.stderr)
+            return 2
     known = registered_katas(build_dir)
     if not known:
         print(f"grade.py: no katas are registered in {build_dir}: it is not a configured build "
@@ -622,7 +713,8 @@ def main():
                for i, kata in enumerate(katas)]
     document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
                 "graded": "reference (self-check)" if args.self_check else "learner",
-                "machine": {"cores": os.cpu_count()}, "katas": reports}
+                "machine": {"cores": os.cpu_count()}, "sandbox": args.sandbox.describe(),
+                "katas": reports}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(document, indent=2) + "\n")

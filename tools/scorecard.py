@@ -24,12 +24,26 @@ def render(document, color=True):
     if not color:
         global BOLD, RED, GREEN, RESET
         BOLD = RED = GREEN = RESET = ""
-    lines = []
+    lines = sandbox_line(document.get("sandbox"))
     for kata in document["katas"]:
         lines += render_kata(kata)
     total = sum(k["score"]["total"] for k in document["katas"])
     lines.append(f"\n{BOLD}total {total:g} / {100 * len(document['katas'])}{RESET}")
     return "\n".join(lines)
+
+
+def sandbox_line(sandbox):
+    """Where the learner's code ran (docs/sandbox.md), said first: a grading without the sandbox is
+    only as good as the code is honest."""
+    if sandbox is None:
+        return []
+    if not sandbox["isolated"]:
+        return [f"{RED}{BOLD}NOT SANDBOXED{RESET}{RED}: {sandbox['problem']}. The learner's code "
+                f"ran with the grader's permissions: its writes, processes and network were not "
+                f"stopped, nor looked for (docs/sandbox.md).{RESET}"]
+    writes = ("trees read-only, writes named" if sandbox["writes_named"]
+              else f"{RED}trees read-only, writes NOT named{RESET}")
+    return [f"sandbox: {sandbox['tool']} ({writes}, no network, processes end with the test)"]
 
 
 def render_kata(report):

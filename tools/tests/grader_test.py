@@ -6,12 +6,18 @@ in harness/tests/grader/submissions/, grades them all in ONE grader run, and che
 header gets its named verdict, that the others are still graded, and that the grader finishes.
 The red team (forge_*, blind_*, fool_*, outside_*, bench_*) is static tampering: each is flagged by
 the header policy (docs/header_policy.md) under the rule named, and scores 0.
+The sandbox_* headers, which go after what lies outside their process, are graded in a second run
+with the static checks off (docs/sandbox.md), and every file they aim at must come out unchanged.
 """
 import argparse
+import hashlib
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,6 +84,22 @@ def all_of(*checks):
     def each(report):
         return next((p for p in (c(report) for c in checks) if p), None)
     return each
+
+
+def expect_runtime_finding(*words, kind=None):
+    """The sandbox names what the process tried ("at run time ..." in `tampering`, every one of
+    `words`), and the kata scores 0; with `kind`, its tests also fail with it."""
+    def check(report):
+        found = " | ".join(report["tampering"])
+        missing = [w for w in words if w not in found]
+        if missing:
+            return f"should name {missing} at run time, got {report['tampering']}"
+        if report["score"]["total"] != 0:
+            return f"a finding at run time should score 0, got {report['score']['total']}"
+        if kind:
+            return expect_kind(kind)(report)
+        return None
+    return check
 
 
 def expect_build_error(report):
@@ -148,7 +170,95 @@ EXPECTED = {
     "bench_only_macro": expect_tampering("build-macro", "KATA_REFERENCE_HEADER"),
     "bench_base_file": all_of(expect_tampering("reserved-name", "__BASE_FILE__"),
                               expect_all_tests_pass),
+    # The sandbox (docs/sandbox.md), alone: graded with the static checks off. The files each one
+    # aims at are in PROTECTED, and must come out unchanged.
+    "sandbox_rewrites_scoring": expect_runtime_finding(
+        "at run time (plain): the test process wrote tools/scoring.py (discarded"),
+    "sandbox_rewrites_grader_module": expect_runtime_finding("wrote tools/scorecard.py",
+                                                             kind="assertion"),
+    "sandbox_writes_build": expect_runtime_finding(
+        "wrote build/grader-fixtures/counter_sandbox_writes_build_reference_plain",
+        "wrote build/grader-fixtures/bench-counter_sandbox_writes_build.json"),
+    "sandbox_writes_katas": expect_runtime_finding("wrote katas/bounded_queue/bounded_queue.h",
+                                                   "wrote katas/sandbox_writes_katas.txt"),
+    "sandbox_leaves_process": expect_runtime_finding("left 1 process(es) running when it ended",
+                                                     "counter_sandbox_leaves_process_kata_plain"),
+    "sandbox_forges_xml": expect_runtime_finding("XML report is not gtest's",
+                                                 "the output shows 0 started", kind="missing"),
+    "sandbox_rewrites_xml_at_exit": expect_runtime_finding("XML report is not gtest's",
+                                                           kind="assertion"),
+    "sandbox_rewrites_bench_json": expect_runtime_finding(
+        "at run time (benchmark): the benchmark process's JSON report differs"),
+    "sandbox_opens_socket": expect_runtime_finding("tried to use the network", "Tcp:ActiveOpens",
+                                                   "Ip:OutNoRoutes"),
+    "sandbox_unmounts_overlay": expect_runtime_finding("wrote tools/scoring.py"),
+    "sandbox_attacks_monitor": expect_runtime_finding("wrote tools/test_runner.py"),
 }
+
+
+SANDBOX = "sandbox_"  # the headers graded in the second run, static checks off
+# submission -> the files it aims at (relative to the project; BUILD/ is the fixtures' build
+# directory), each of which must come out of the grading as it went in (absent if it was).
+PROTECTED = {
+    "sandbox_rewrites_scoring": ["tools/scoring.py"],
+    "sandbox_rewrites_grader_module": ["tools/scorecard.py"],
+    "sandbox_writes_build": ["BUILD/counter_sandbox_writes_build_reference_plain",
+                             "BUILD/bench-counter_sandbox_writes_build.json"],
+    "sandbox_writes_katas": ["katas/bounded_queue/bounded_queue.h",
+                             "katas/sandbox_writes_katas.txt"],
+    "sandbox_unmounts_overlay": ["tools/scoring.py"],
+    "sandbox_attacks_monitor": ["tools/test_runner.py"],
+}
+
+
+def protected_files(build):
+    return sorted({build / p[len("BUILD/"):] if p.startswith("BUILD/") else ROOT / p
+                   for paths in PROTECTED.values() for p in paths})
+
+
+def snapshot(paths):
+    return {p: p.read_bytes() if p.exists() else None for p in paths}
+
+
+def changed_since(before):
+    """The protected files not as they were, each put back as it was (a broken sandbox must not
+    leave the project damaged)."""
+    changed = []
+    for path, content in before.items():
+        now = path.read_bytes() if path.exists() else None
+        if now != content:
+            changed.append(str(path.relative_to(ROOT)))
+            if content is None:
+                path.unlink()
+            else:
+                path.write_bytes(content)
+    return changed
+
+
+class Listener:
+    """A TCP port on the grader's machine that sandbox_opens_socket.h phones: nothing may arrive."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self.arrived = []
+        self.stop = False
+        self.thread = threading.Thread(target=self.accept)
+        self.thread.start()
+
+    def accept(self):
+        while not self.stop:
+            try:
+                connection, _ = self.server.accept()
+                self.arrived.append(connection.recv(1000))
+            except OSError:
+                continue
+
+    def close(self):
+        self.stop = True
+        self.thread.join()
+        self.server.close()
 
 
 def main():
@@ -160,41 +270,92 @@ def main():
     launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"] if shutil.which("ccache") else []
     subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), "-G", "Ninja",
                     "-DKATA_GRADER_FIXTURES=ON", *launcher], check=True, capture_output=True)
-    katas = [f"counter_{name}" for name in EXPECTED]
     unexpected = sorted(p.stem for p in SUBMISSIONS.glob("*.h") if p.stem not in EXPECTED)
+    problems = [f"{name}.h: a submission without an expected verdict" for name in unexpected]
+    reports = {}
+    started = time.monotonic()
+    # The sandbox run first: the static run's report is the one grader/failure_report reads.
+    problems += grade_in_sandbox(build, [name for name in EXPECTED if name.startswith(SANDBOX)],
+                                 reports)
+    static = [name for name in EXPECTED if not name.startswith(SANDBOX)]
+    problems += grade(build, static, ["--no-bench"], {}, reports, timeout=1700)
+    seconds = time.monotonic() - started
+    for name, check in EXPECTED.items():
+        report = reports.get(f"counter_{name}")
+        problem = "not graded" if report is None else check(report)
+        status = "ok  " if problem is None else "FAIL"
+        print(f"{status} {name}: " + (problem or "verdict as expected"))
+        if problem:
+            problems.append(f"{name}: {problem}")
+    print(f"graded {len(EXPECTED)} submissions in {seconds:.0f} s")
+    for problem in problems:
+        print("PROBLEM:", problem)
+    return 1 if problems else 0
+
+
+def grade(build, names, options, env, reports, timeout):
+    """One grader run over the named submissions; their reports into `reports`; the problems."""
+    katas = [f"counter_{name}" for name in names]
     out = build / "reports"
     (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--build-dir",
-                           str(build), "--out", str(out), "--no-bench", *katas],
-                          capture_output=True, text=True, timeout=2300)
-    seconds = time.monotonic() - started
+                           str(build), "--out", str(out), *options, *katas],
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **env})
     print(proc.stdout[-6000:])
     print(proc.stderr[-2000:])
-    problems = [f"{name}.h: a submission without an expected verdict" for name in unexpected]
+    print(f"graded {len(katas)} submissions in {time.monotonic() - started:.0f} s")
+    problems = []
     if proc.returncode != 1:
         problems.append(f"the grader should exit 1 (some katas fail), exited {proc.returncode}")
     report_file = out / "report.json"
     if not report_file.exists():
-        problems.append("no report.json")
-    else:
-        size = report_file.stat().st_size
-        if size > 2_000_000:
-            problems.append(f"report.json is {size} bytes: a flood of output leaked into it")
-        document = json.loads(report_file.read_text())
-        problems += [f"report.json: {p}" for p in validate_report.problems(document)]
-        reports = {k["kata"]: k for k in document["katas"]}
-        for name, check in EXPECTED.items():
-            report = reports.get(f"counter_{name}")
-            problem = "not graded" if report is None else check(report)
-            status = "ok  " if problem is None else "FAIL"
-            print(f"{status} {name}: " + (problem or "verdict as expected"))
-            if problem:
-                problems.append(f"{name}: {problem}")
-    print(f"graded {len(katas)} submissions in {seconds:.0f} s")
-    for problem in problems:
-        print("PROBLEM:", problem)
-    return 1 if problems else 0
+        return problems + ["no report.json"]
+    size = report_file.stat().st_size
+    if size > 2_000_000:
+        problems.append(f"report.json is {size} bytes: a flood of output leaked into it")
+    document = json.loads(report_file.read_text())
+    problems += [f"report.json: {p}" for p in validate_report.problems(document)]
+    sandbox = document.get("sandbox") or {}
+    if not (sandbox.get("isolated") and sandbox.get("writes_named")):
+        problems.append(f"the grader did not run the tests in its sandbox: {sandbox}")
+    reports.update((k["kata"], k) for k in document["katas"])
+    return problems
+
+
+def grade_in_sandbox(build, names, reports):
+    """The sandbox_* headers, static checks off (docs/sandbox.md), benchmarks on (the fixture's
+    benchmark runs for the `bench` ones): every protected file must come out unchanged, the report
+    must not be rewritten after the grader exits, and the listener must hear nothing."""
+    # The reference binary one of them replaces is built first, so that the grading, which only
+    # finds it up to date, leaves it as it was.
+    subprocess.run(["cmake", "--build", str(build), "--target",
+                    "counter_sandbox_writes_build_reference_plain"],
+                   check=True, capture_output=True)
+    before = snapshot(protected_files(build))
+    listener = Listener()
+    try:
+        problems = grade(build, names, ["--bench-seconds", "1"],
+                         {"KATA_GRADER_TEST_SKIP_POLICY": "1",
+                          "KATA_SANDBOX_TEST_PORT": str(listener.port)}, reports, timeout=400)
+        report_file = build / "reports" / "report.json"
+        written = report_file.read_bytes() if report_file.exists() else None
+        time.sleep(3)  # sandbox_leaves_process.h's process rewrites it a second after it appears
+        if report_file.exists() and report_file.read_bytes() != written:
+            problems.append("report.json was rewritten after the grader exited: a process outlived "
+                            "its test")
+    finally:
+        listener.close()
+    if listener.arrived:
+        problems.append(f"a test process reached the grader's machine: {listener.arrived}")
+    changed = changed_since(before)
+    if changed:
+        problems.append(f"the graded headers changed {changed} (put back as they were)")
+    digest = hashlib.sha256(b"".join(c or b"" for c in before.values())).hexdigest()[:12]
+    print(f"protected files unchanged: {len(before) - len(changed)} of {len(before)} "
+          f"(sha256 of their contents before: {digest})")
+    return problems
 
 
 if __name__ == "__main__":
