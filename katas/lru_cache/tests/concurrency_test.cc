@@ -1,6 +1,8 @@
 // Level 2 under stress: many threads, seeded and perturbed, with exact bookkeeping.
 //  - Disjoint keys, room for all: every thread's writes land, with the last value each wrote, and
 //    size() is exact once they are done (a lost or duplicated entry shows).
+//  - Shared keys, room for far more: puts of one absent key race, and must store it once (size()
+//    equals the number of keys present at the end).
 //  - Constant eviction: size() is never above capacity(), at any observation by any thread, and
 //    ends exactly at capacity(); every value read is one that was written for that key.
 //  - Heap values (std::string, longer than the small-string buffer) overwritten and evicted while
@@ -126,6 +128,71 @@ TEST_P(Concurrency, L2_DisjointKeysAllLandWithTheirLastValue) {
     }
   }
   EXPECT_EQ(cache.size(), expected) << "size() disagrees with the keys that are there";
+}
+
+// A value whose move gives up the CPU. Whatever a put() does with its value between two critical
+// sections (builds the node outside the lock, say), other threads run meanwhile, so a
+// check-then-act split across them shows in a few hundred calls instead of one in a hundred
+// thousand. Moved under the lock, as a correct put() may do, it only slows the test down.
+struct SlowToMove {
+  std::string text;
+
+  SlowToMove() = default;
+  explicit SlowToMove(std::string t) : text(std::move(t)) {}
+  SlowToMove(const SlowToMove&) = default;
+  SlowToMove& operator=(const SlowToMove&) = default;
+  SlowToMove(SlowToMove&& other) noexcept : text(std::move(other.text)) {
+    std::this_thread::yield();
+  }
+  SlowToMove& operator=(SlowToMove&& other) noexcept {
+    text = std::move(other.text);
+    std::this_thread::yield();
+    return *this;
+  }
+};
+
+// Level 2: every thread puts, erases and reads the same four keys, in a cache with room for far
+// more, so nothing is ever evicted and each key is stored at most once. Two puts of one absent key
+// often race (erases keep making keys absent): one must insert and the other overwrite. At the end
+// size() must equal the number of keys get() finds: a put that looked the key up in one critical
+// section and inserted it in another leaves a second node for it, which size() counts for ever.
+TEST_P(Concurrency, L2_RacingPutsOfOneKeyStoreItOnce) {
+  const Shape shape = GetParam();
+  const int per_thread = harness::scaled(20000) / shape.threads + 1;
+  constexpr std::int64_t kKeys = 4;
+  constexpr std::size_t kRoom = 1024;  // no eviction, even of duplicates, in any run
+  WatchedCache<std::int64_t, SlowToMove> cache(kRoom);
+  std::atomic<std::int64_t> next_version{1};
+  start_bookkeeping();
+
+  harness::Crew crew;
+  crew.add("caller", shape.threads, [&](Worker& w) {
+    for (int i = 0; i < per_thread; ++i) {
+      const std::int64_t key = w.uniform(0, kKeys - 1);
+      switch (w.uniform(0, 3)) {
+        case 0:
+          (void)cache.erase(key);
+          break;
+        case 1:
+          if (const auto got = cache.get(key); got && version_of(got->text, key) < 0) {
+            throw harness::WorkerFailed("get(" + std::to_string(key) + ") returned \"" + got->text +
+                                        "\": not a whole value written for that key");
+          }
+          break;
+        default:
+          cache.put(key, SlowToMove(make_value(key, next_version.fetch_add(1))));
+      }
+      count_call();
+      if (i % 16 == 0) w.perturb();
+    }
+  });
+  crew.run();
+
+  std::size_t present = 0;
+  for (std::int64_t key = 0; key < kKeys; ++key) present += cache.get(key).has_value() ? 1 : 0;
+  EXPECT_EQ(cache.size(), present)
+      << "size() counts more entries than there are keys: a key was stored twice (did two puts "
+         "of one absent key both insert it?)";
 }
 
 // Level 2: writers put many more distinct keys than fit, so nearly every put evicts; observers
