@@ -18,6 +18,7 @@
     (in the stand-in sandbox of honest_exits_test.py, before anything is set up or built), and
     `./kata interview` with no kata, or two: exit 2.
 """
+import functools
 import os
 import queue
 import shlex
@@ -107,9 +108,10 @@ class Session:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        assert self.proc.stdout
-        for line in iter(lambda: self.proc.stdout.read(1), ""):
-            self.chunks.put(line)
+        stdout = self.proc.stdout
+        assert stdout
+        for char in iter(functools.partial(stdout.read, 1), ""):
+            self.chunks.put(char)
         self.chunks.put(None)
 
     def wait_for(self, text: str, timeout: float = 60) -> bool:
