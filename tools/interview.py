@@ -48,6 +48,7 @@ REMINDERS: tuple[int, ...] = (15 * 60, 5 * 60, 60)  # seconds left at which the 
 END_OF_ANSWER = "."
 SKIP = "skip"
 COMMANDS = "grade, time, done, quit"
+WIDTH = 100
 
 
 class ReadmeError(ValueError):
@@ -190,6 +191,14 @@ def load(root: Path, name: str) -> Kata:
     readme = (root / "katas" / name / "README.md").read_text()
     return Kata(name, prompt_of(readme), questions_of(readme),
                 notes_of(root / "solutions" / name / f"{name}.h"))
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """Text for a terminal: each line wrapped at WIDTH columns; code (indented) left as it is."""
+    return "\n".join(indent + line if line.startswith("    ") else
+                     textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False)
+                     for line in text.splitlines())
 
 
 def clock(seconds: float) -> str:
@@ -346,13 +355,14 @@ class Interview:
 
     def follow_ups(self) -> int:
         questions = self.kata.questions
-        self.say(f"\nThe interview goes on: {len(questions)} follow-up questions. End each answer "
-                 f"with a line holding only '{END_OF_ANSWER}'; '{SKIP}' skips one. After each "
-                 f"answer: the README's notes on it.")
+        self.say("\n" + wrap(f"The interview goes on: {len(questions)} follow-up questions. End "
+                             f"each answer with a line holding only '{END_OF_ANSWER}'; '{SKIP}' "
+                             f"skips one. After each answer: the README's notes on it."))
         section_started = False
         answered = 0
         for number, question in enumerate(questions, start=1):
-            self.say(f"\nQuestion {number}/{len(questions)}: {question.asked}\n> ", end="")
+            self.say("\n" + wrap(f"Question {number}/{len(questions)}: {question.asked}") + "\n> ",
+                     end="")
             answer = self.read_answer()
             if answer is None:
                 self.say("(skipped)" if not self.lines.eof else "(no answer: end of input)")
@@ -363,7 +373,7 @@ class Interview:
                     section_started = True
                 self.save(f"\n### {number}. {question.asked}\n\n{answer}\n")
                 answered += 1
-            notes = textwrap.indent(question.notes, "  ")
+            notes = wrap(question.notes, "  ")
             self.say(f"Notes (katas/{self.kata.name}/README.md, {FOLLOW_UP_HEADING}):\n{notes}")
         where = self.answers_file.relative_to(self.root)
         if answered:
@@ -375,8 +385,9 @@ class Interview:
     def point_to_notes(self) -> None:
         reference, first, last = self.kata.notes
         shown = reference.relative_to(self.root)
-        self.say(f"Now compare with the reference's notes on why it is correct: {shown}, lines "
-                 f"{first}-{last} (the comment that opens it): sed -n {first},{last}p {shown}")
+        self.say(wrap(f"Now compare with the reference's notes on why it is correct: {shown}, "
+                      f"lines {first}-{last} (the comment that opens it): sed -n {first},{last}p "
+                      f"{shown}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -412,9 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     header = f"katas/{kata.name}/{kata.name}.h"
     say(f"Interview: {kata.name}, {clock(args.seconds)} on the clock.\n\nThe interviewer says:\n")
-    say("  " + kata.prompt + "\n")
-    say(f"Write it in {header} (its comments are the contract); `./kata test {kata.name}` in "
-        f"another terminal runs the tests. Here: {COMMANDS}.")
+    say(wrap(kata.prompt, "  ") + "\n")
+    say(wrap(f"Write it in {header} (its comments are the contract); `./kata test {kata.name}` in "
+             f"another terminal runs the tests. Here: {COMMANDS}."))
     interview = Interview(kata, root, args.seconds, command, Lines(sys.stdin.fileno(), say), say)
     try:
         if not interview.coding():

@@ -45,6 +45,11 @@ printf "$line\\n" "$(date -Iseconds)" "$1" >> reports/history.jsonl
 """
 
 
+def flat(text: str) -> str:
+    """The text with its line breaks and runs of spaces as single spaces (the interview wraps)."""
+    return " ".join(text.split())
+
+
 def katas() -> list[str]:
     return sorted(d.name for d in (ROOT / "katas").iterdir()
                   if (ROOT / "solutions" / d.name / f"{d.name}.h").exists())
@@ -151,12 +156,12 @@ def check_flow() -> list[str]:
             problems.append(f"`time` did not say the time left:\n{session.output}")
         if not session.wait_for("Time is up", timeout=30):
             problems.append(f"the 10-second clock never ran out:\n{session.output}")
-        if not session.wait_for("Question 1/"):
+        if not session.wait_for("Question 1/") or not session.wait_for("\n> "):
             problems.append(f"no follow-up question after the time was up:\n{session.output}")
         after_time_up = session.output.split("Time is up")[-1]
         if "--- grading (time is up)" not in after_time_up or "GRADED" not in after_time_up:
             problems.append(f"no grade when the time was up:\n{session.output}")
-        if loaded.questions[1].asked in session.output:
+        if flat(loaded.questions[1].asked) in flat(session.output):
             problems.append("the second question was asked before the first was answered")
         session.send("The mutex guards the deque and the flag.\n\nA second paragraph.\n.\n")
         if not session.wait_for("Question 2/"):
@@ -178,7 +183,7 @@ def check_flow() -> list[str]:
             problems.append("a skipped question was written to ANSWERS.md")
         reference, first, last = loaded.notes
         pointer = f"solutions/{KATA}/{KATA}.h, lines {first}-{last}"
-        if pointer not in session.output:
+        if pointer not in flat(session.output):
             problems.append(f"the reference's notes are not pointed to ({pointer}):\n"
                             f"{session.output[-600:]}")
 
