@@ -257,8 +257,8 @@ class Interview:
         sys.stdout.flush()
         # Its own stdin: the grader must not eat the interview's input.
         code = subprocess.run(self.grade_command, cwd=self.root, stdin=subprocess.DEVNULL).returncode
-        self.say(f"--- graded: exit {code} ({'passed' if code == 0 else 'not passed yet'}); "
-                 f"{clock(self.left())} left")
+        verdict = {0: "passed", 1: "not passed yet"}.get(code, "the grader failed: see above")
+        self.say(f"--- graded: exit {code} ({verdict}); {clock(self.left())} left")
         return code
 
     def next_command(self, reminders: list[int]) -> str | None:
@@ -323,8 +323,10 @@ class Interview:
     def final_grade(self) -> str:
         """The kata's last grade in this interview, from reports/history.jsonl."""
         found, _ = history.read(self.root / "reports" / history.FILE_NAME)
+        since = self.started_at.replace(microsecond=0)
+        # astimezone(): a time written without a zone is taken as local, as history.py writes it.
         mine = [e for e in found if e["kata"] == self.kata.name
-                and datetime.fromisoformat(e["time"]) >= self.started_at.replace(microsecond=0)]
+                and datetime.fromisoformat(e["time"]).astimezone() >= since]
         if not mine:
             return "no grade recorded in reports/history.jsonl"
         last = mine[-1]
