@@ -245,6 +245,7 @@ class Interview:
         self.start = time.monotonic()
         self.deadline = self.start + seconds
         self.answers_file = root / "katas" / kata.name / "ANSWERS.md"
+        self.graded: int | None = None  # the header's mtime when the last grade began
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -252,7 +253,19 @@ class Interview:
     def used(self) -> str:
         return f"{clock(min(time.monotonic() - self.start, self.seconds))} of {clock(self.seconds)}"
 
+    def header_version(self) -> int | None:
+        header = self.root / "katas" / self.kata.name / f"{self.kata.name}.h"
+        return header.stat().st_mtime_ns if header.exists() else None
+
+    def final(self, why: str) -> None:
+        """The final grade, unless the last one graded the header as it is now."""
+        if self.graded is not None and self.graded == self.header_version():
+            self.say("--- the header has not changed since the last grade: that is the final one")
+        else:
+            self.grade(why)
+
     def grade(self, why: str) -> int:
+        self.graded = self.header_version()
         self.say(f"--- grading ({why}): {shlex.join(self.grade_command)}")
         sys.stdout.flush()
         # Its own stdin: the grader must not eat the interview's input.
@@ -284,12 +297,10 @@ class Interview:
     def coding(self) -> bool:
         """The clock's phase; False when the learner quits."""
         reminders = [r for r in REMINDERS if r < self.seconds]
-        graded_after_deadline = False
         while True:
             if self.left() <= 0:
                 self.say(f"Time is up ({clock(self.seconds)}).")
-                if not graded_after_deadline:
-                    self.grade("time is up")
+                self.final("time is up")
                 return True
             self.say(f"[{clock(self.left())} left] > ", end="")
             try:
@@ -299,18 +310,17 @@ class Interview:
                 continue
             if line is None:
                 self.say("(end of input: done)")
-                self.grade("done")
+                self.final("done")
                 return True
             command = line.strip().lower()
             if command == "grade":
                 self.grade("on demand")
-                graded_after_deadline = self.left() <= 0
             elif command == "time":
                 ends = datetime.fromtimestamp(time.time() + self.left()).strftime("%H:%M:%S")
                 self.say(f"{clock(self.left())} left (ends at {ends})")
             elif command == "done":
                 self.say(f"Done after {self.used()}.")
-                self.grade("done")
+                self.final("done")
                 return True
             elif command == "quit":
                 self.say(f"Stopped after {self.used()}: not graded, no follow-up questions, "

@@ -12,6 +12,7 @@
     appended to ANSWERS.md in a dated section with the final grade, and the reference's notes are
     pointed to by file and lines;
   - a second interview (`done` early) appends a second section and leaves the first as it was;
+    `done` right after a grade does not grade again, unless the header changed since;
   - `quit`: no grade, nothing saved, exit 1;
   - the clock says when a reminder falls due (a 1-second reminder on a 2.5-second clock);
   - an unknown kata: exit 2 naming the katas, from interview.py and from `./kata interview`
@@ -187,16 +188,33 @@ def check_flow() -> list[str]:
             problems.append(f"the reference's notes are not pointed to ({pointer}):\n"
                             f"{session.output[-600:]}")
 
+        # With the header there: `done` right after a grade of the same header does not grade again.
+        shutil.copy(ROOT / "katas" / KATA / f"{KATA}.h", root / "katas" / KATA)
         session = Session(root, seconds=600)
-        session.send("done\nA later answer.\n.\n")
+        session.send("grade\ndone\nA later answer.\n.\n")
         code = session.finish()
+        if session.output.count("GRADED") != 1 or "has not changed since the last grade" not in \
+                session.output:
+            problems.append(f"`done` right after a grade, the header unchanged, should not grade "
+                            f"again:\n{session.output}")
         text = answers.read_text() if answers.exists() else ""
         if code != 0 or not text.startswith(first_section) or text.count("## Interview of ") != 2 \
                 or "A later answer." not in text:
             problems.append(f"a second interview should append a section, exit 0 (exit {code}):"
                             f"\n{text}")
-        if "Done after" not in session.output or "grading (done)" not in session.output:
-            problems.append(f"`done` should end the clock and grade:\n{session.output}")
+        if "Done after" not in session.output:
+            problems.append(f"`done` should end the clock:\n{session.output}")
+
+        session = Session(root, seconds=600)
+        session.send("grade\n")
+        session.wait_for("GRADED")
+        with open(root / "katas" / KATA / f"{KATA}.h", "a") as header:
+            header.write("// changed after the grade\n")
+        session.send("done\nskip\n")
+        code = session.finish()
+        if code != 0 or session.output.count("GRADED") != 2:
+            problems.append(f"`done` after the header changed since the last grade should grade "
+                            f"again (exit {code}):\n{session.output}")
 
         before = answers.read_text()
         graded = (root / "reports" / "history.jsonl").read_text()
