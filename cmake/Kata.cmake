@@ -8,13 +8,14 @@
 # For each variant (plain, tsan, asan) the suite is built twice, against the learner's header and
 # against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
 # labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
-# labelled mutants, that passes only when the suite catches it. The untouched skeleton gets one test,
+# labelled mutants, that passes only when the suite catches it. The pristine skeleton gets one test,
 # labelled skeleton, that checks every test fails fast with the not-implemented message.
 include(GoogleTest)
 
 add_custom_target(katas)        # the learner's test binaries
 add_custom_target(references)   # the references' test binaries
 add_custom_target(mutants)      # the mutants' test binaries
+add_custom_target(skeletons)    # the suites against the pristine skeletons (the skeleton tests)
 add_custom_target(kata_benchmarks)  # one Google Benchmark binary per kata
 
 set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
@@ -156,9 +157,22 @@ function(kata_add name)
     return()  # a grader fixture: no skeleton to check, no mutants
   endif()
 
+  # The skeleton check runs the suite against the pristine skeleton, never the learner's header
+  # (solved, it passes). The copy is derived at build time from the one skeleton text there is: the
+  # header while it is still a skeleton, else its newest committed version that is one
+  # (tools/check_skeleton.py; ci.yml fetches the history for it).
+  set(skeleton ${CMAKE_CURRENT_BINARY_DIR}/skeletons/${name}/${kata_basename}.h)
+  add_custom_command(OUTPUT ${skeleton} ${skeleton}.source
+    COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py pristine ${kata_header}
+            ${skeleton}
+    DEPENDS ${kata_header} ${KATA_TOOLS_DIR}/check_skeleton.py
+    COMMENT "Pristine skeleton ${name}")
+  _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
+                    NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
+  add_dependencies(skeletons ${name}_skeleton_plain)
   add_test(NAME ${name}/skeleton
-           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py
-                   $<TARGET_FILE:${name}_kata_plain>)
+           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
+                   $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
   set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
 
   file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)

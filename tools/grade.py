@@ -721,6 +721,8 @@ def main():
     import report_md  # noqa: E402  (only needed here)
     (out / "report.md").write_text(report_md.render(document))
     write_junit(out / "junit.xml", reports, "reference" if args.self_check else "kata")
+    import history  # noqa: E402  (one line per graded kata in reports/history.jsonl)
+    history.append(out, document)
     import scorecard  # noqa: E402
     print(scorecard.render(document, color=sys.stdout.isatty()))
     print(f"reports: {out / 'report.json'}, {out / 'report.md'}, {out / 'junit.xml'}")
