@@ -15,6 +15,8 @@
 //            one-at-a-time order of the same calls on a strict LRU, consistent with real time.
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include <cstddef>

@@ -18,6 +18,8 @@
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
 // Build it yourself: wrapping std::shared_mutex is not the exercise.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include "kata/not_implemented.h"
