@@ -10,8 +10,10 @@
 //    ThreadSanitizer and AddressSanitizer this is where a reference read outside the lock shows).
 //  - One get() racing one put() on a full cache, thousands of times: only two outcomes are right,
 //    and which one is fixed by whether the get hit (a level 3 property with an exact answer).
-// Thread counts and capacities are the test's parameter; counts above the core count are there on
-// purpose (oversubscription shakes the schedule on 2 cores).
+// The shared-keys and constant-eviction tests store values that yield the CPU when moved
+// (SlowToMove), so a put() that moves its value between two critical sections lets other threads
+// in between, every time. Thread counts and capacities are the test's parameter; counts above the
+// core count are there on purpose (oversubscription shakes the schedule on 2 cores).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -197,11 +199,13 @@ TEST_P(Concurrency, L2_RacingPutsOfOneKeyStoreItOnce) {
 
 // Level 2: writers put many more distinct keys than fit, so nearly every put evicts; observers
 // call size() all along. No observation may exceed capacity(); at the end the cache is exactly
-// full; every hit is a whole value written for that key.
+// full; every hit is a whole value written for that key. The values yield the CPU when moved, so
+// a put() that makes room in one critical section and fills it in another, moving the value in
+// between, lets other puts take that room first.
 TEST_P(Concurrency, L2_SizeNeverAboveCapacityUnderEviction) {
   const Shape shape = GetParam();
   const int per_writer = harness::scaled(3000) / shape.threads + 1;
-  WatchedCache<std::int64_t, std::string> cache(shape.capacity);
+  WatchedCache<std::int64_t, SlowToMove> cache(shape.capacity);
   std::atomic<int> writers_left{shape.threads};
   start_bookkeeping();
 
@@ -209,12 +213,12 @@ TEST_P(Concurrency, L2_SizeNeverAboveCapacityUnderEviction) {
   crew.add("writer", shape.threads, [&](Worker& w) {
     for (int i = 0; i < per_writer; ++i) {
       const std::int64_t key = static_cast<std::int64_t>(i) * shape.threads + w.index();
-      cache.put(key, make_value(key, 0));
+      cache.put(key, SlowToMove(make_value(key, 0)));
       count_call();
       // Read back a recent key of any thread: a hit must be whole.
       const std::int64_t probe = w.uniform(std::max<std::int64_t>(0, key - 16), key);
-      if (const auto got = cache.get(probe); got && version_of(*got, probe) != 0) {
-        throw harness::WorkerFailed("get(" + std::to_string(probe) + ") returned \"" + *got +
+      if (const auto got = cache.get(probe); got && version_of(got->text, probe) != 0) {
+        throw harness::WorkerFailed("get(" + std::to_string(probe) + ") returned \"" + got->text +
                                     "\", which nobody put for that key");
       }
       w.perturb();
