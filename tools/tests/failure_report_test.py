@@ -180,7 +180,13 @@ def check_fixture_report(report_path: str) -> list[str]:
                                 f"failure")
             if "seed" in failure and seed != failure["seed"]:
                 problems.append(f"{where}: the replay ran with seed {seed}, not {failure['seed']}")
-            if failure["kind"] in KINDS_FROM_OUTPUT and kind != failure["kind"]:
+            # A process that keeps allocating is ended by whichever of the watchdog's limits it
+            # reaches first, the memory limit or the test's time limit, and that depends on how fast
+            # the machine hands out fresh pages (on a VM at load 20: 25 MB/s, 1 GiB in 40 s against
+            # a 30 s limit). Either way the replay is the watchdog ending the same allocation.
+            slow_memory = (failure["kind"] == "memory" and kind == "hang"
+                           and "the test ran longer than" in output)
+            if failure["kind"] in KINDS_FROM_OUTPUT and kind != failure["kind"] and not slow_memory:
                 problems.append(f"{where}: the replay failed as {kind}, not {failure['kind']}")
     if replayed < 5:
         problems.append(f"{report_path}: only {replayed} failures to replay; the fixtures have more")
