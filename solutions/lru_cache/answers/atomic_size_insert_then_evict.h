@@ -1,7 +1,7 @@
 // Flawed: size() skips the lock by reading an atomic counter, and put() inserts first and evicts
 // after (both inside its critical section), so a size() in between sees capacity() + 1.
 // expect-level: 1
-// expect-caught-by: Concurrency.L2_SizeNeverAboveCapacityUnderEviction assertion
+// expect-caught-by: Concurrency.L2_SizeNeverAboveCapacityUnderEviction exception
 #pragma once
 
 #include <atomic>
