@@ -2,6 +2,8 @@
 // fast path for try_acquire and a mutex only around the refill. It reaches every level of the
 // contract (katas/rate_limiter/rate_limiter.h); the notes below say which part earns which.
 //
+// Why it is correct, level by level:
+//
 // Level 3, why it is exact (levels 1 and 2 allow a double's rounding; this allows none):
 //  - Permits are counted in nano-permits: one permit is 10^9 units. The rate is kept as a whole
 //    number of micro-permits per second (the double the caller gave, to the nearest 10^-6), so a
