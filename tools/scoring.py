@@ -24,6 +24,8 @@ CORRECTNESS_POINTS = 70
 PASS_POINTS = (30, 20)
 BEYOND_POINTS = CORRECTNESS_POINTS - sum(PASS_POINTS)
 PERFORMANCE_POINTS = 30
+# The learner's rows in a benchmark summary (grade.summarize_benchmark).
+LEARNER = "learner"
 # Matching the reference earns every performance point; beating it earns no more. "Matching" is
 # within the run-to-run noise of the reference against itself: 5% on the development machine
 # (docs/scoring.md, Calibration), so the reference graded as the learner gets full marks.
@@ -120,7 +122,7 @@ def ratios(benchmark):
     workload's weight."""
     pairs = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
-        mine, ref = impls.get("learner"), impls.get("reference")
+        mine, ref = impls.get(LEARNER), impls.get("reference")
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
             pairs[workload] = (mine, ref)
     weight = weights(pairs)
@@ -180,8 +182,14 @@ def score(report):
     all_passed = bool(tests) and all(t["passed"] for t in tests) and not tampered
     performance, geomean, note = 0.0, None, None
     ratio, found = score_ratio(report.get("benchmark"))
+    # A row of the learner's that stopped (it threw, or broke an invariant the benchmark checks)
+    # takes every performance point: scoring the other workloads would let a header drop the ones
+    # it is slow on.
+    stopped = ((report.get("benchmark") or {}).get("errors") or {}).get(LEARNER)
     if not all_passed:
         note = "no performance points until every test passes in every variant"
+    elif stopped:
+        note = f"no performance points: the benchmark stopped the learner's rows ({stopped})"
     elif not found:
         note = (report.get("benchmark") or {}).get("error") or "no benchmark results"
     else:

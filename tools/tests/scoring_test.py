@@ -214,6 +214,15 @@ class Performance(unittest.TestCase):
         self.assertEqual(scoring.score(self.report(1.5))["performance"], 30)
         self.assertEqual(scoring.score(self.report(0.475))["performance"], 15)
 
+    def test_a_learners_row_that_stopped_takes_every_performance_point(self):
+        report = self.report(1.5)  # the workloads that did run were fast
+        report["benchmark"]["errors"] = {"learner": "threw: a reader saw a write half done"}
+        score = scoring.score(report)
+        self.assertEqual(score["performance"], 0)
+        self.assertIn("a reader saw a write half done", score["note"])
+        report["benchmark"]["errors"] = {"std_mutex": "threw: x"}  # a peer's error is not the learner's
+        self.assertEqual(scoring.score(report)["performance"], 30)
+
 
 if __name__ == "__main__":
     unittest.main()
