@@ -26,6 +26,9 @@ BEYOND_POINTS = CORRECTNESS_POINTS - sum(PASS_POINTS)
 PERFORMANCE_POINTS = 30
 # The learner's rows in a benchmark summary (grade.summarize_benchmark).
 LEARNER = "learner"
+# How a benchmark row's error starts when the body saw the class break its contract
+# (benchmarks/support/bench.h, kContractBroken; scoring_test checks they agree).
+CONTRACT_BROKEN = "contract broken in the benchmark: "
 # Matching the reference earns every performance point; beating it earns no more. "Matching" is
 # within the run-to-run noise of the reference against itself: 5% on the development machine
 # (docs/scoring.md, Calibration), so the reference graded as the learner gets full marks.
@@ -186,7 +189,11 @@ def score(report):
     # takes every performance point: scoring the other workloads would let a header drop the ones
     # it is slow on.
     stopped = ((report.get("benchmark") or {}).get("errors") or {}).get(LEARNER)
-    if not all_passed:
+    if stopped and stopped.startswith(CONTRACT_BROKEN):
+        # The class measured is not a correct one: what the tests saw is not what ran.
+        reached, correctness, all_passed = 0, 0, False
+        note = f"no points: the {stopped} (the tests did not see it)"
+    elif not all_passed:
         note = "no performance points until every test passes in every variant"
     elif stopped:
         note = f"no performance points: the benchmark stopped the learner's rows ({stopped})"

@@ -16,6 +16,7 @@
 #include <exception>
 #include <iterator>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -80,8 +81,17 @@ inline std::int64_t now_ns() {
       .count();
 }
 
-// Runs one measured step; returns false (and marks the row) if the implementation is unfinished or
-// threw. Rows of an unfinished kata read "not implemented: <method>".
+// What a benchmark body throws when it sees the class break an invariant of its contract (a
+// reader seeing a write half done): the class measured is not a correct one, whatever the tests
+// saw, and the grader scores the kata 0 (tools/scoring.py reads the row's error by kContractBroken,
+// and a test there checks the two spell it alike).
+inline constexpr char kContractBroken[] = "contract broken in the benchmark: ";
+struct ContractBroken : std::logic_error {
+  using std::logic_error::logic_error;
+};
+
+// Runs one measured step; returns false (and marks the row) if the implementation is unfinished,
+// threw, or broke its contract. Rows of an unfinished kata read "not implemented: <method>".
 template <class F>
 bool guarded(benchmark::State& state, F&& step) {
   try {
@@ -89,6 +99,8 @@ bool guarded(benchmark::State& state, F&& step) {
     return true;
   } catch (const kata::NotImplemented& e) {
     state.SkipWithError((std::string("not implemented: ") + e.what()).c_str());
+  } catch (const ContractBroken& e) {
+    state.SkipWithError((kContractBroken + std::string(e.what())).c_str());
   } catch (const std::exception& e) {
     state.SkipWithError((std::string("threw: ") + e.what()).c_str());
   }

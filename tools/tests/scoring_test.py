@@ -223,6 +223,18 @@ class Performance(unittest.TestCase):
         report["benchmark"]["errors"] = {"std_mutex": "threw: x"}  # a peer's error is not the learner's
         self.assertEqual(scoring.score(report)["performance"], 30)
 
+    def test_a_contract_broken_in_the_benchmark_scores_0(self):
+        report = self.report(1.5)
+        report["benchmark"]["errors"] = {
+            "learner": scoring.CONTRACT_BROKEN + "a reader saw a write half done"}
+        score = scoring.score(report)
+        self.assertEqual((score["total"], score["level"], score["passed"]), (0, 0, False))
+        self.assertIn("a reader saw a write half done", score["note"])
+
+    def test_the_benchmark_and_the_grader_spell_a_broken_contract_alike(self):
+        bench_h = (Path(__file__).resolve().parents[2] / "benchmarks/support/bench.h").read_text()
+        self.assertIn(f'kContractBroken[] = "{scoring.CONTRACT_BROKEN}";', bench_h)
+
 
 if __name__ == "__main__":
     unittest.main()
