@@ -63,6 +63,8 @@ void BM_Lru(benchmark::State& state) {
       const Key key = sequence[at];
       at = at + 1 == sequence.size() ? 0 : at + 1;
       if (const std::optional<Value> hit = cache.get(key)) {
+        // Every key is only ever put with itself as its value.
+        if (*hit != key) throw bench::ContractBroken("get(k) returned a value not put under k");
         sink += *hit;
       } else {
         cache.put(key, key);
