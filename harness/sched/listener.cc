@@ -1,0 +1,57 @@
+#include "listener.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "harness/config.h"
+#include "harness/watchdog.h"
+#include "scheduler.h"
+
+namespace kata_sched {
+namespace {
+
+std::uint64_t schedule_seed() {
+  const char* fixed = std::getenv(kScheduleVariable);
+  if (fixed == nullptr || *fixed == '\0') return harness::seed();
+  char* end = nullptr;
+  unsigned long long value = std::strtoull(fixed, &end, 10);
+  if (*end != '\0') {
+    std::fprintf(stderr, "%s=%s: want a non-negative integer\n", kScheduleVariable, fixed);
+    std::exit(2);
+  }
+  return value;
+}
+
+// The verdict ends the test the way the watchdog does, naming it, with its own marker.
+[[noreturn]] void report_verdict(const std::string& text) {
+  harness::abandon_test(text + "  replay: " + kScheduleVariable + "=" +
+                            std::to_string(session_seed()) + " " + harness::kSeedVariable + "=" +
+                            std::to_string(harness::seed()),
+                        "SCHED");
+}
+
+class Listener : public ::testing::EmptyTestEventListener {
+  void OnTestStart(const ::testing::TestInfo&) override {
+    std::uint64_t seed = schedule_seed();
+    std::printf("%s%llu\n", kScheduleMarker, static_cast<unsigned long long>(seed));
+    std::fflush(stdout);
+    set_verdict_handler(report_verdict);
+    begin_session(seed);
+  }
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    end_session();
+    if (info.result()->Failed()) {
+      std::printf("  schedule %llu: replay with %s=%llu %s=%llu\n",
+                  static_cast<unsigned long long>(session_seed()), kScheduleVariable,
+                  static_cast<unsigned long long>(session_seed()), harness::kSeedVariable,
+                  static_cast<unsigned long long>(harness::seed()));
+    }
+  }
+};
+
+}  // namespace
+
+::testing::TestEventListener* make_listener() { return new Listener; }
+
+}  // namespace kata_sched
