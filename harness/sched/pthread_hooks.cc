@@ -3,9 +3,13 @@
 // come first in the dynamic lookup, for libstdc++.so's calls as for the test's own inline ones.
 // A thread outside the scheduler goes straight to libc.
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <time.h>
+
+#include <cstdarg>
 
 #include "real.h"
 #include "scheduler.h"
@@ -130,6 +134,48 @@ int clock_gettime(clockid_t clock, timespec* now) {
   now->tv_sec = ns / 1000000000;
   now->tv_nsec = ns % 1000000000;
   return rc;
+}
+
+// C++20 atomic wait and notify, and libstdc++'s guard for function-local statics, block with the
+// futex system call through syscall(): for a managed thread, a wait is parked by the scheduler and
+// a wake wakes parked threads. Every other system call, and every unmanaged thread's, goes to libc.
+long syscall(long number, ...) {
+  va_list list;
+  va_start(list, number);
+  long a[6];
+  for (long& arg : a) arg = va_arg(list, long);
+  va_end(list);
+  if (number == SYS_futex) {
+    if (Thread* self = kata_sched::self()) {
+      const int* address = reinterpret_cast<const int*>(a[0]);
+      int op = static_cast<int>(a[1]) & FUTEX_CMD_MASK;
+      const auto* timeout = reinterpret_cast<const timespec*>(a[3]);
+      if (op == FUTEX_WAKE || op == FUTEX_WAKE_BITSET) {
+        long woken = kata_sched::futex_wake(self, address, static_cast<int>(a[2]));
+        // Threads outside the scheduler may wait on it too.
+        real::fn().syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+        return woken;
+      }
+      if (op == FUTEX_WAIT || op == FUTEX_WAIT_BITSET) {
+        timespec deadline{};
+        clockid_t clock = (a[1] & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+        if (timeout != nullptr) {
+          deadline = *timeout;
+          if (op == FUTEX_WAIT) {  // relative, on the monotonic clock
+            timespec now{};
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            std::int64_t ns = (std::int64_t{now.tv_sec} + timeout->tv_sec) * 1000000000 +
+                              now.tv_nsec + timeout->tv_nsec;
+            deadline = timespec{static_cast<time_t>(ns / 1000000000), ns % 1000000000};
+          }
+        }
+        long rc = kata_sched::futex_wait(self, address, static_cast<int>(a[2]), clock,
+                                         timeout != nullptr ? &deadline : nullptr);
+        if (rc != -2) return rc;
+      }
+    }
+  }
+  return real::fn().syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 }  // extern "C"

@@ -39,6 +39,7 @@ Functions resolve_all() {
   resolve(f.nanosleep, "nanosleep");
   resolve(f.clock_nanosleep, "clock_nanosleep");
   resolve(f.clock_gettime, "clock_gettime");
+  resolve(f.syscall, "syscall");
   return f;
 }
 

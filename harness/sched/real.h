@@ -30,6 +30,7 @@ struct Functions {
   int (*nanosleep)(const timespec*, timespec*);
   int (*clock_nanosleep)(clockid_t, int, const timespec*, timespec*);
   int (*clock_gettime)(clockid_t, timespec*);
+  long (*syscall)(long, ...);
 };
 
 // Resolved on first use (and by a constructor, before any thread exists).

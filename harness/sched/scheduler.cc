@@ -20,7 +20,7 @@
 namespace kata_sched {
 
 enum class State { runnable, blocked, finished };
-enum class Wait { none, mutex, condvar, join };
+enum class Wait { none, mutex, condvar, join, futex };
 
 struct Thread {
   int id = 0;
@@ -111,15 +111,22 @@ void (*g_verdict_handler)(const std::string&) = nullptr;
   std::string text = "every test thread is blocked, at step " + std::to_string(g_trace.steps()) +
                      ": a deadlock or a lost wakeup (schedule " + std::to_string(g_seed) + ", " +
                      g_strategy->describe() + ")\n";
+  std::vector<Frames> blocked_at;
+  for (Thread* t : g_threads) {
+    if (t->state == State::blocked) blocked_at.push_back(t->where);
+  }
+  std::vector<std::string> where;
+  std::string trace = g_trace.render(blocked_at, &where);
+  std::size_t i = 0;
   for (Thread* t : g_threads) {
     if (t->state != State::blocked) continue;
     text += "  thread " + std::to_string(t->id) + " blocked in " + t->blocked_op;
     if (t->wait == Wait::join) {
       text += " (of thread " + std::to_string(static_cast<const Thread*>(t->blocked_on)->id) + ")";
     }
-    text += describe_location(t->where) + "\n";
+    text += where[i++] + "\n";
   }
-  text += g_trace.render();
+  text += trace;
   // Nobody runs any more; this thread reports with its calls passed straight to libc, while the
   // others stay parked, holding what they hold.
   g_current = -1;
@@ -149,6 +156,7 @@ void block(Thread* self, Wait wait, const char* op, const void* on) {
   self->wait = wait;
   self->blocked_op = op;
   self->blocked_on = on;
+  g_strategy->on_blocked(self->id);
   reschedule(self, false);
   self->wait = Wait::none;
 }
@@ -407,6 +415,59 @@ int cond_signal(Thread* self, pthread_cond_t* cond, bool all) {
   unlock();
   // Threads outside the scheduler may wait on it too (they wait for real).
   return all ? real::fn().cond_broadcast(cond) : real::fn().cond_signal(cond);
+}
+
+long futex_wait(Thread* self, const int* address, int expected, clockid_t clock,
+                const timespec* deadline) {
+  point(self, "atomic wait", address);
+  lock();
+  if (!managed(self)) {
+    unlock();
+    return -2;  // not ours: the caller makes the real call
+  }
+  if (__atomic_load_n(address, __ATOMIC_SEQ_CST) != expected) {
+    unlock();
+    errno = EAGAIN;
+    return -1;
+  }
+  self->timed = deadline != nullptr;
+  if (self->timed) {
+    self->clock = clock;
+    self->deadline = *deadline;
+  }
+  self->timed_out = false;
+  block(self, Wait::futex, "atomic wait (futex)", address);
+  bool timed_out = self->timed_out;
+  self->timed = false;
+  self->timed_out = false;
+  unlock();
+  if (timed_out) {
+    errno = ETIMEDOUT;
+    return -1;
+  }
+  return 0;
+}
+
+long futex_wake(Thread* self, const int* address, int count) {
+  point(self, "atomic notify", address);
+  lock();
+  long woken = 0;
+  if (managed(self)) {
+    std::vector<Thread*> waiters;
+    for (Thread* t : g_threads) {
+      if (t->state == State::blocked && t->wait == Wait::futex && t->blocked_on == address) {
+        waiters.push_back(t);
+      }
+    }
+    while (woken < count && !waiters.empty()) {
+      std::size_t i = g_strategy->pick_waiter(waiters.size());
+      waiters[i]->state = State::runnable;
+      waiters.erase(waiters.begin() + static_cast<long>(i));
+      ++woken;
+    }
+  }
+  unlock();
+  return woken;
 }
 
 int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,

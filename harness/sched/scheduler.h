@@ -45,6 +45,11 @@ int rwlock_unlock(Thread* self, pthread_rwlock_t* lock);
 int cond_wait(Thread* self, pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
               const timespec* deadline);
 int cond_signal(Thread* self, pthread_cond_t* cond, bool all);
+// The futex calls behind C++20 atomic wait/notify (std::latch, std::barrier, semaphores) and
+// libstdc++'s static-initialisation guard. `deadline` as for cond_wait.
+long futex_wait(Thread* self, const int* address, int expected, clockid_t clock,
+                const timespec* deadline);
+long futex_wake(Thread* self, const int* address, int count);
 int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
                   void* (*start)(void*), void* arg);
 int thread_join(Thread* self, pthread_t thread, void** result);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace kata_sched {
 
@@ -21,6 +22,7 @@ class RandomWalk final : public Strategy {
  public:
   explicit RandomWalk(std::uint64_t seed) : rng_(seed) {}
   void on_thread(int) override {}
+  void on_blocked(int) override {}
   int pick(const std::vector<int>& runnable, int, bool) override {
     return runnable[rng_.below(runnable.size())];
   }
@@ -38,26 +40,43 @@ class Pct final : public Strategy {
       change_points_.push_back(1 + static_cast<int>(rng_.below(steps)));
   }
   void on_thread(int id) override {
-    // A new thread takes a random rank among the existing ones: a higher number runs first.
-    if (static_cast<int>(priority_.size()) <= id) priority_.resize(id + 1, 0);
-    priority_[id] = static_cast<long>(rng_.below(1u << 30)) + (1L << 31);
+    // A new thread takes a uniformly random rank among all threads, as in shuttle: it starts on
+    // top, then swaps places with a random thread (itself included). Starting it on top always
+    // would let a thread that was lowered (a yielding test driver) never outrank the threads it
+    // starts afterwards.
+    if (static_cast<int>(priority_.size()) <= id) {
+      priority_.resize(id + 1, 0);
+      yields_.resize(id + 1, 0);
+    }
+    priority_[id] = ++highest_;
+    std::swap(priority_[id], priority_[rng_.below(id + 1)]);
   }
   int pick(const std::vector<int>& runnable, int current, bool yielding) override {
+    bool known = current >= 0 && current < static_cast<int>(priority_.size());
+    if (yielding && known) ++yields_[current];
     if (runnable.size() > 1) {
       ++step_;
       bool change =
           std::find(change_points_.begin(), change_points_.end(), step_) != change_points_.end();
-      // A yielding thread is lowered too, as in shuttle and Coyote: otherwise a spin loop that
-      // yields would keep the highest priority and never let the thread it waits for run.
-      if ((change || yielding) && current >= 0 && current < static_cast<int>(priority_.size())) {
+      // A thread that keeps yielding without ever blocking is lowered, as in shuttle and Coyote:
+      // a spin loop that yields would otherwise keep the highest priority and never let the
+      // thread it waits for run. A few yields only step aside: a test driver that polls with a
+      // sleep (settle()) keeps its rank, or it would end below every thread it started and never
+      // outrun them.
+      if (known && (change || yields_[current] >= kYieldsBeforeLowering)) {
         priority_[current] = --lowest_;
+        yields_[current] = 0;
       }
     }
-    int best = runnable.front();
+    int best = -1;
     for (int id : runnable) {
-      if (priority_[id] > priority_[best]) best = id;
+      if (yielding && id == current && runnable.size() > 1) continue;
+      if (best < 0 || priority_[id] > priority_[best]) best = id;
     }
     return best;
+  }
+  void on_blocked(int id) override {
+    if (id < static_cast<int>(yields_.size())) yields_[id] = 0;
   }
   std::size_t pick_waiter(std::size_t n) override { return rng_.below(n); }
   std::string describe() const override {
@@ -69,7 +88,10 @@ class Pct final : public Strategy {
   int depth_, steps_;
   std::vector<int> change_points_;
   std::vector<long> priority_;
-  long lowest_ = 1L << 30;  // below every initial priority; lowered once per change
+  static constexpr int kYieldsBeforeLowering = 32;
+  std::vector<int> yields_;  // per thread, since it last blocked
+  long highest_ = 0;         // above every priority given so far
+  long lowest_ = 0;          // below every priority given so far: lowered once per change
   int step_ = 0;
 };
 

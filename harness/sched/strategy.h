@@ -26,6 +26,8 @@ class Strategy {
   virtual ~Strategy() = default;
   // A thread the scheduler started managing (ids are 0, 1, 2, ... in creation order).
   virtual void on_thread(int id) = 0;
+  // `id` parked in a blocking call.
+  virtual void on_blocked(int id) = 0;
   // Picks one of `runnable` (ascending ids, never empty) to run next; `current` made the call,
   // `yielding` when it asked to let others run (yield, sleep).
   virtual int pick(const std::vector<int>& runnable, int current, bool yielding) = 0;

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace kata_sched {
 
@@ -17,9 +18,9 @@ struct Frames {
 // Loads the unwinder before the first test thread needs it (its first use allocates and locks).
 void prepare_capture();
 Frames capture();
-// " at file.h:42 (function)": the innermost frame outside the system headers and the scheduler, or
-// "" if none (addr2line missing, or no debug information).
-std::string describe_location(const Frames& frames);
+// For each call stack, " at file.h:42 (function)": its innermost frame outside the system headers
+// and the harness, or "" if none (addr2line missing, or no debug information).
+std::vector<std::string> describe_locations(const std::vector<Frames>& all);
 
 class Trace {
  public:
@@ -27,7 +28,10 @@ class Trace {
   void reset();
   void note(int thread, const char* op, const void* object, const Frames& where);
   long steps() const { return steps_; }
-  std::string render() const;
+  // The kept steps, one numbered line each; `also`'s locations come back in `also_text` (one
+  // symbolizer run for everything).
+  std::string render(const std::vector<Frames>& also = {},
+                     std::vector<std::string>* also_text = nullptr) const;
 
  private:
   struct Step {
