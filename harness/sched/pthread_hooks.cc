@@ -10,12 +10,28 @@
 #include <time.h>
 
 #include <cstdarg>
+#include <cstdint>
 
 #include "real.h"
 #include "scheduler.h"
 
 using kata_sched::Thread;
 namespace real = kata_sched::real;
+
+namespace {
+
+timespec add(const timespec& a, const timespec& b) {
+  std::int64_t ns = (std::int64_t{a.tv_sec} + b.tv_sec) * 1000000000 + a.tv_nsec + b.tv_nsec;
+  return timespec{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+}
+
+bool sleep_for(Thread* self, clockid_t clock, const timespec& duration) {
+  timespec now{};
+  clock_gettime(clock, &now);  // the hook below: virtual time
+  return kata_sched::sleep_until(self, clock, add(now, duration));
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -102,8 +118,9 @@ int pthread_join(pthread_t thread, void** result) {
   return self ? kata_sched::thread_join(self, thread, result) : real::fn().join(thread, result);
 }
 
-// yield and sleep: a scheduling point that asks to let others run. A sleep takes no real time, and
-// moves no virtual time either: nothing in a test may depend on how long a sleep lasted.
+// yield: a scheduling point that asks to let others run. sleep: parked until virtual time reaches
+// its end, which comes when no thread can run (time passes when everyone waits); it takes no real
+// time.
 int sched_yield() {
   Thread* self = kata_sched::self();
   if (self == nullptr) return real::fn().yield();
@@ -113,16 +130,20 @@ int sched_yield() {
 
 int nanosleep(const timespec* duration, timespec* remaining) {
   Thread* self = kata_sched::self();
-  if (self == nullptr) return real::fn().nanosleep(duration, remaining);
-  kata_sched::point(self, "sleep", nullptr, true);
-  return 0;
+  if (self != nullptr && duration != nullptr && sleep_for(self, CLOCK_MONOTONIC, *duration)) {
+    return 0;
+  }
+  return real::fn().nanosleep(duration, remaining);
 }
 
 int clock_nanosleep(clockid_t clock, int flags, const timespec* duration, timespec* remaining) {
   Thread* self = kata_sched::self();
-  if (self == nullptr) return real::fn().clock_nanosleep(clock, flags, duration, remaining);
-  kata_sched::point(self, "sleep", nullptr, true);
-  return 0;
+  if (self != nullptr && duration != nullptr) {
+    bool slept = (flags & TIMER_ABSTIME) ? kata_sched::sleep_until(self, clock, *duration)
+                                         : sleep_for(self, clock, *duration);
+    if (slept) return 0;
+  }
+  return real::fn().clock_nanosleep(clock, flags, duration, remaining);
 }
 
 int clock_gettime(clockid_t clock, timespec* now) {
@@ -164,9 +185,7 @@ long syscall(long number, ...) {
           if (op == FUTEX_WAIT) {  // relative, on the monotonic clock
             timespec now{};
             clock_gettime(CLOCK_MONOTONIC, &now);
-            std::int64_t ns = (std::int64_t{now.tv_sec} + timeout->tv_sec) * 1000000000 +
-                              now.tv_nsec + timeout->tv_nsec;
-            deadline = timespec{static_cast<time_t>(ns / 1000000000), ns % 1000000000};
+            deadline = add(now, *timeout);
           }
         }
         long rc = kata_sched::futex_wait(self, address, static_cast<int>(a[2]), clock,

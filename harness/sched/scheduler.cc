@@ -20,7 +20,7 @@
 namespace kata_sched {
 
 enum class State { runnable, blocked, finished };
-enum class Wait { none, mutex, condvar, join, futex };
+enum class Wait { none, mutex, condvar, join, futex, sleep };
 
 struct Thread {
   int id = 0;
@@ -145,6 +145,10 @@ void reschedule(Thread* self, bool yielding) {
   if (ids.empty()) {
     if (!fire_timeout()) verdict();
     ids = runnable();
+  } else if (yielding && ids.size() == 1 && ids[0] == self->id) {
+    // The only thread that can run is spinning: let time pass for whoever waits with a timeout
+    // (it may be what the spinner waits for).
+    if (fire_timeout()) ids = runnable();
   }
   hand_to(g_strategy->pick(ids, self->id, yielding));
   if (self->state != State::finished) wait_turn(self);
@@ -468,6 +472,26 @@ long futex_wake(Thread* self, const int* address, int count) {
   }
   unlock();
   return woken;
+}
+
+bool sleep_until(Thread* self, clockid_t clock, const timespec& deadline) {
+  Frames where = capture();
+  lock();
+  if (!managed(self)) {
+    unlock();
+    return false;
+  }
+  self->where = where;
+  g_trace.note(self->id, "sleep", nullptr, where);
+  self->timed = true;
+  self->clock = clock;
+  self->deadline = deadline;
+  self->timed_out = false;
+  block(self, Wait::sleep, "sleep", nullptr);
+  self->timed = false;
+  self->timed_out = false;
+  unlock();
+  return true;
 }
 
 int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,

@@ -50,6 +50,9 @@ int cond_signal(Thread* self, pthread_cond_t* cond, bool all);
 long futex_wait(Thread* self, const int* address, int expected, clockid_t clock,
                 const timespec* deadline);
 long futex_wake(Thread* self, const int* address, int count);
+// Parks the caller until virtual time reaches `deadline` on `clock`, which happens when no thread
+// can run and no earlier deadline is pending. False if the caller is not managed (any more).
+bool sleep_until(Thread* self, clockid_t clock, const timespec& deadline);
 int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
                   void* (*start)(void*), void* arg);
 int thread_join(Thread* self, pthread_t thread, void** result);
