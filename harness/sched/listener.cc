@@ -11,16 +11,29 @@
 namespace kata_sched {
 namespace {
 
+// A budget of schedules per test is gtest's --gtest_repeat=N: repetition i > 0 runs the schedule
+// derived from the seed and i, so each repetition explores another one even with KATA_SEED fixed;
+// the seed it prints replays it alone.
+int g_iteration = 0;
+
+std::uint64_t derive(std::uint64_t seed, int iteration) {
+  if (iteration == 0) return seed;
+  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(iteration);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) % 1000000000000ULL;
+}
+
 std::uint64_t schedule_seed() {
   const char* fixed = std::getenv(kScheduleVariable);
-  if (fixed == nullptr || *fixed == '\0') return harness::seed();
+  if (fixed == nullptr || *fixed == '\0') return derive(harness::seed(), g_iteration);
   char* end = nullptr;
   unsigned long long value = std::strtoull(fixed, &end, 10);
   if (*end != '\0') {
     std::fprintf(stderr, "%s=%s: want a non-negative integer\n", kScheduleVariable, fixed);
     std::exit(2);
   }
-  return value;
+  return derive(value, g_iteration);
 }
 
 // The verdict ends the test the way the watchdog does, naming it, with its own marker.
@@ -32,6 +45,9 @@ std::uint64_t schedule_seed() {
 }
 
 class Listener : public ::testing::EmptyTestEventListener {
+  void OnTestIterationStart(const ::testing::UnitTest&, int iteration) override {
+    g_iteration = iteration;
+  }
   void OnTestStart(const ::testing::TestInfo&) override {
     std::uint64_t seed = schedule_seed();
     std::printf("%s%llu\n", kScheduleMarker, static_cast<unsigned long long>(seed));

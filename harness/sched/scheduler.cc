@@ -101,7 +101,10 @@ bool fire_timeout() {
   if (first_left > 0) g_offset_ns.fetch_add(first_left + 1);
   first->timed_out = true;
   first->state = State::runnable;
-  g_trace.note(first->id, "timed out (virtual time)", first->blocked_on, Frames{});
+  g_trace.note(
+      first->id,
+      first->wait == Wait::sleep ? "sleep ends (virtual time)" : "times out (virtual time)",
+      first->blocked_on, Frames{});
   return true;
 }
 
