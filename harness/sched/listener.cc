@@ -53,7 +53,18 @@ class Listener : public ::testing::EmptyTestEventListener {
     std::printf("%s%llu\n", kScheduleMarker, static_cast<unsigned long long>(seed));
     std::fflush(stdout);
     set_verdict_handler(report_verdict);
+    traced_ = false;
     begin_session(seed);
+  }
+  // The schedule that led to a test's first failed assertion, printed under it.
+  void OnTestPartResult(const ::testing::TestPartResult& result) override {
+    if (!result.failed() || traced_) return;
+    traced_ = true;
+    std::string trace = trace_so_far();
+    if (trace.empty()) return;
+    std::printf("  the schedule up to this failure (schedule %llu):\n%s",
+                static_cast<unsigned long long>(session_seed()), trace.c_str());
+    std::fflush(stdout);
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     end_session();
@@ -64,6 +75,8 @@ class Listener : public ::testing::EmptyTestEventListener {
                   static_cast<unsigned long long>(harness::seed()));
     }
   }
+
+  bool traced_ = false;
 };
 
 }  // namespace

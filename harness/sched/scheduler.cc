@@ -541,6 +541,13 @@ int thread_join(Thread* self, pthread_t thread, void** result) {
   return real::fn().join(thread, result);
 }
 
+std::string trace_so_far() {
+  lock();
+  std::string text = g_active.load(std::memory_order_relaxed) ? g_trace.render() : "";
+  unlock();
+  return text;
+}
+
 std::int64_t virtual_offset_ns() { return g_offset_ns.load(std::memory_order_relaxed); }
 
 int thread_blocked(long tid) {

@@ -57,6 +57,9 @@ int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
                   void* (*start)(void*), void* arg);
 int thread_join(Thread* self, pthread_t thread, void** result);
 
+// The numbered trace of the session's last steps (as a verdict prints it), or "" outside a session.
+std::string trace_so_far();
+
 // Virtual time, added to what clock_gettime reports to managed threads: advanced when a timed wait
 // times out, so the waiter's own clock agrees that its deadline passed.
 std::int64_t virtual_offset_ns();
