@@ -11,7 +11,7 @@ namespace kata_sched {
 
 // A call stack, captured at a scheduling point; turned into a source line only when printed.
 struct Frames {
-  std::array<void*, 12> pc{};
+  std::array<void*, 16> pc{};
   int depth = 0;
 };
 
