@@ -526,6 +526,7 @@ int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
 int thread_join(Thread* self, pthread_t thread, void** result) {
   lock();
   Thread* target = nullptr;
+  // glibc reuses a joined thread's pthread_t: the newest thread with this handle is the one meant.
   for (Thread* t : g_threads) {
     if (t->id != 0 && ::pthread_equal(t->handle, thread)) target = t;
   }
