@@ -46,7 +46,17 @@ std::uint64_t schedule_seed() {
 
 class Listener : public ::testing::EmptyTestEventListener {
   void OnTestIterationStart(const ::testing::UnitTest&, int iteration) override {
+    if (failed_) {
+      // gtest wrote its report of the failing repetition when it ended; more would overwrite it.
+      std::printf("[  FAILED  ] stopped after repetition %d, the first that failed\n", iteration);
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
     g_iteration = iteration;
+  }
+  void OnTestIterationEnd(const ::testing::UnitTest& unit, int) override {
+    failed_ = unit.Failed();
   }
   void OnTestStart(const ::testing::TestInfo&) override {
     std::uint64_t seed = schedule_seed();
@@ -77,10 +87,29 @@ class Listener : public ::testing::EmptyTestEventListener {
   }
 
   bool traced_ = false;
+  bool failed_ = false;
 };
 
 }  // namespace
 
 ::testing::TestEventListener* make_listener() { return new Listener; }
+
+void apply_budget() {
+  if (GTEST_FLAG_GET(repeat) != 1) return;  // the user's --gtest_repeat
+  const char* fixed = std::getenv(kScheduleVariable);
+  if (fixed != nullptr && *fixed != '\0') return;  // a replay: that one schedule
+  int budget = kDefaultBudget;
+  if (const char* text = std::getenv(kBudgetVariable); text != nullptr && *text != '\0') {
+    char* end = nullptr;
+    long value = std::strtol(text, &end, 10);
+    if (*end != '\0' || value < 1 || value > 1000000) {
+      std::fprintf(stderr, "%s=%s: want a number of schedules from 1 to 1000000\n", kBudgetVariable,
+                   text);
+      std::exit(2);
+    }
+    budget = static_cast<int>(value);
+  }
+  GTEST_FLAG_SET(repeat, budget);
+}
 
 }  // namespace kata_sched

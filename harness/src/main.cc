@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
 #ifdef KATA_SCHED
   // After the harness's: the watchdog thread is started before each test's schedule begins.
   ::testing::UnitTest::GetInstance()->listeners().Append(kata_sched::make_listener());
+  kata_sched::apply_budget();
 #endif
   return RUN_ALL_TESTS();
 }
