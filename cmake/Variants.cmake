@@ -18,6 +18,25 @@ target_compile_options(kata_variant_asan INTERFACE
   -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
 target_link_options(kata_variant_asan INTERFACE -fsanitize=address,undefined)
 
+# sched: controlled schedules (docs/schedules.md). The suite is compiled with ThreadSanitizer's
+# instrumentation but linked with the project's own runtime (harness/sched) instead of libtsan: each
+# atomic operation and each pthread call becomes a scheduling point of a deterministic scheduler.
+# A prototype: off by default, and then only for the katas in KATA_SCHED_KATAS; KATA_VARIANTS, and
+# so every other build, is unchanged.
+option(KATA_SCHED "Build the sched variant (controlled schedules) for the katas in KATA_SCHED_KATAS" OFF)
+set(KATA_SCHED_KATAS bounded_queue)
+if(KATA_SCHED)
+  add_library(kata_variant_sched INTERFACE)
+  # The harness library itself is not instrumented (KATA_SCHED_UNINSTRUMENTED): its bookkeeping
+  # atomics are not the test's synchronisation, and as scheduling points they only bury the steps
+  # that matter. Its pthread calls still reach the scheduler.
+  target_compile_options(kata_variant_sched INTERFACE -O1 -g
+    $<$<NOT:$<BOOL:$<TARGET_PROPERTY:KATA_SCHED_UNINSTRUMENTED>>>:-fsanitize=thread>)
+  target_compile_definitions(kata_variant_sched INTERFACE KATA_SCHED=1)
+  # Whole archive: its pthread_* definitions are needed although libc would satisfy the references.
+  target_link_libraries(kata_variant_sched INTERFACE "$<LINK_LIBRARY:WHOLE_ARCHIVE,kata_sched_runtime>")
+endif()
+
 # Warnings for everything we build; -Werror only where the code is ours (not the learner's header).
 add_library(kata_warnings INTERFACE)
 target_compile_options(kata_warnings INTERFACE -Wall -Wextra)
@@ -32,3 +51,4 @@ endif()
 set(KATA_ENV_plain "KATA_VARIANT=plain")
 set(KATA_ENV_tsan "TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4")
 set(KATA_ENV_asan "ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=67")
+set(KATA_ENV_sched "KATA_VARIANT=sched")

@@ -7,6 +7,7 @@ import time
 FAILURE_MARKERS = [
     ("watchdog", re.compile(r"^WATCHDOG: (.*)$", re.M)),
     ("stuck", re.compile(r"^ABANDONED: (.*)$", re.M)),
+    ("sched", re.compile(r"^SCHED: (.*)$", re.M)),
     ("tsan", re.compile(r"WARNING: ThreadSanitizer: (.*)")),
     ("asan", re.compile(r"ERROR: AddressSanitizer: (.*)")),
     ("ubsan", re.compile(r"runtime error: (.*)")),

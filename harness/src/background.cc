@@ -11,10 +11,18 @@
 
 #include "harness/stress.h"
 #include "harness/watchdog.h"
+#ifdef KATA_SCHED
+#include "scheduler.h"
+#endif
 
 namespace harness {
 
 bool thread_is_asleep(pid_t tid) {
+#ifdef KATA_SCHED
+  // Under the scheduler every thread but one is asleep in the kernel; asleep inside the queue is
+  // parked by the scheduler in a blocking call.
+  if (int blocked = kata_sched::thread_blocked(tid); blocked >= 0) return blocked == 1;
+#endif
   char path[64];
   std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", static_cast<int>(tid));
   FILE* file = std::fopen(path, "r");

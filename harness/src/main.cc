@@ -7,6 +7,9 @@
 
 #include "harness/config.h"
 #include "harness/watchdog.h"
+#ifdef KATA_SCHED
+#include "listener.h"
+#endif
 
 // Sanitizer defaults compiled into the binary, so that a report is always a failing exit code with
 // the report in the test's output, whatever environment the grader gives the process.
@@ -67,5 +70,10 @@ int main(int argc, char** argv) {
     return kThreadBeforeMainExitCode;
   }
   ::testing::UnitTest::GetInstance()->listeners().Append(new HarnessListener);
+#ifdef KATA_SCHED
+  // After the harness's: the watchdog thread is started before each test's schedule begins.
+  ::testing::UnitTest::GetInstance()->listeners().Append(kata_sched::make_listener());
+  kata_sched::apply_budget();
+#endif
   return RUN_ALL_TESTS();
 }

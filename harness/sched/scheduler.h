@@ -1,0 +1,76 @@
+// The controlled scheduler: while a test runs under it, exactly one of the test's threads runs at a
+// time, and each synchronisation call (pthread_hooks.cc) and atomic operation (tsan_hooks.cc) is a
+// scheduling point where the strategy picks who runs next. Blocking is the scheduler's: a thread
+// waiting for a mutex, a condition variable or a join is parked until the event that frees it, so
+// when every thread is parked the scheduler knows, at that very step, that the test can never
+// finish, and says which call each thread is stuck in.
+//
+// Threads the scheduler does not manage (the watchdog, and every thread while no test runs) go
+// straight to libc. Mutexes are locked for real too (with trylock, the scheduler deciding when to
+// try), so a mutex shared with an unmanaged thread stays correct.
+#pragma once
+
+#include <pthread.h>
+#include <time.h>
+
+#include <cstdint>
+#include <string>
+
+namespace kata_sched {
+
+struct Thread;
+
+// The calling thread's record, or nullptr when it is not under the scheduler (then every hook
+// passes the call through to libc).
+Thread* self();
+
+// Starts managing the calling thread (the test's main thread) as thread 0, with schedule `seed`.
+void begin_session(std::uint64_t seed);
+// Stops managing; threads still parked are let go with their calls passed through to libc.
+void end_session();
+std::uint64_t session_seed();
+
+// A scheduling point: records `op` on `object` as a step and lets the strategy pick who runs next.
+void point(Thread* self, const char* op, const void* object, bool yielding = false);
+
+// The scheduler's versions of the blocking calls, for a managed thread.
+int mutex_lock(Thread* self, pthread_mutex_t* mutex);
+int mutex_trylock(Thread* self, pthread_mutex_t* mutex);
+int mutex_unlock(Thread* self, pthread_mutex_t* mutex);
+int rwlock_lock(Thread* self, pthread_rwlock_t* lock, bool shared);
+int rwlock_trylock(Thread* self, pthread_rwlock_t* lock, bool shared);
+int rwlock_unlock(Thread* self, pthread_rwlock_t* lock);
+// `deadline` null: an untimed wait. Otherwise an absolute time on `clock`; the timeout fires only
+// when no thread can run (virtual time), and returns ETIMEDOUT.
+int cond_wait(Thread* self, pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
+              const timespec* deadline);
+int cond_signal(Thread* self, pthread_cond_t* cond, bool all);
+// The futex calls behind C++20 atomic wait/notify (std::latch, std::barrier, semaphores) and
+// libstdc++'s static-initialisation guard. `deadline` as for cond_wait.
+long futex_wait(Thread* self, const int* address, int expected, clockid_t clock,
+                const timespec* deadline);
+long futex_wake(Thread* self, const int* address, int count);
+// Parks the caller until virtual time reaches `deadline` on `clock`, which happens when no thread
+// can run and no earlier deadline is pending. False if the caller is not managed (any more).
+bool sleep_until(Thread* self, clockid_t clock, const timespec& deadline);
+int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
+                  void* (*start)(void*), void* arg);
+int thread_join(Thread* self, pthread_t thread, void** result);
+
+// The numbered trace of the session's last steps (as a verdict prints it), or "" outside a session.
+std::string trace_so_far();
+
+// Virtual time, added to what clock_gettime reports to managed threads: advanced when a timed wait
+// times out, so the waiter's own clock agrees that its deadline passed.
+std::int64_t virtual_offset_ns();
+
+// Called with the verdict's text when every thread is blocked; expected not to return (the harness
+// ends the test with it). Without one, or if it returns, the text goes to stderr and the process
+// exits with 1.
+void set_verdict_handler(void (*handler)(const std::string& text));
+
+// 1 if the managed thread with kernel id `tid` is parked (blocked in a call), 0 if it can run,
+// -1 if no session is on or the thread is not managed.
+int thread_blocked(long tid);
+
+}  // namespace kata_sched

@@ -1,0 +1,51 @@
+// How the scheduler picks the next thread at a scheduling point. Both strategies draw from one
+// seeded generator, so a seed fixes every choice and the run replays exactly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kata_sched {
+
+// splitmix64: tiny, and the same sequence from every compiler and standard library (std::
+// distributions are not specified bit for bit).
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next();
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+
+ private:
+  std::uint64_t state_;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // A thread the scheduler started managing (ids are 0, 1, 2, ... in creation order).
+  virtual void on_thread(int id) = 0;
+  // `id` parked in a blocking call.
+  virtual void on_blocked(int id) = 0;
+  // Picks one of `runnable` (ascending ids, never empty) to run next; `current` made the call,
+  // `yielding` when it asked to let others run (yield, sleep).
+  virtual int pick(const std::vector<int>& runnable, int current, bool yielding) = 0;
+  // Which of `n` waiters a notify_one wakes (the standard does not say which).
+  virtual std::size_t pick_waiter(std::size_t n) = 0;
+  virtual std::string describe() const = 0;
+};
+
+// Uniform choice among the runnable threads at every point.
+std::unique_ptr<Strategy> random_walk(std::uint64_t seed);
+
+// PCT (Burckhardt et al., ASPLOS 2010): random distinct thread priorities, always run the highest,
+// and at depth-1 random steps among the first `steps` lower the running thread to the bottom. A bug
+// that needs d ordering constraints is found with probability >= 1/(n * steps^(d-1)) per run.
+std::unique_ptr<Strategy> pct(std::uint64_t seed, int depth, int steps);
+
+// From KATA_SCHED_STRATEGY (random | pct, default random), KATA_SCHED_DEPTH (default 3) and
+// KATA_SCHED_STEPS (PCT's step horizon, default 2000). Exits with a message on a bad value.
+std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed);
+
+}  // namespace kata_sched

@@ -1,0 +1,48 @@
+// The schedule as it ran: one numbered line per scheduling point (thread, operation, and the line
+// of the test's or the learner's code it came from), kept for the last steps only, printed with a
+// verdict.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace kata_sched {
+
+// A call stack, captured at a scheduling point; turned into a source line only when printed.
+struct Frames {
+  std::array<void*, 16> pc{};
+  int depth = 0;
+};
+
+// Loads the unwinder before the first test thread needs it (its first use allocates and locks).
+void prepare_capture();
+Frames capture();
+// For each call stack, " at file.h:42 (function)": its innermost frame outside the system headers
+// and the harness, or "" if none (addr2line missing, or no debug information).
+std::vector<std::string> describe_locations(const std::vector<Frames>& all);
+
+class Trace {
+ public:
+  static constexpr int kKept = 40;  // the steps printed with a verdict
+  void reset();
+  void note(int thread, const char* op, const void* object, const Frames& where);
+  long steps() const { return steps_; }
+  // The kept steps, one numbered line each; `also`'s locations come back in `also_text` (one
+  // symbolizer run for everything).
+  std::string render(const std::vector<Frames>& also = {},
+                     std::vector<std::string>* also_text = nullptr) const;
+
+ private:
+  struct Step {
+    long number = 0;
+    int thread = 0;
+    const char* op = "";
+    const void* object = nullptr;
+    Frames where;
+  };
+  std::array<Step, kKept> ring_{};
+  long steps_ = 0;
+};
+
+}  // namespace kata_sched
