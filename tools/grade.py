@@ -89,7 +89,16 @@ def tamper_findings(build_dir, manifest):
     is a finding too: the policy fails closed."""
     if os.environ.get(SKIP_STATIC_CHECKS_ENV) == "1":
         return []
-    return [str(f) for f in header_policy.check_registered(build_dir, manifest, who="kata")]
+    findings = header_policy.check_registered(build_dir, manifest, who="kata")
+    # The learner's helper headers (katas/<kata>/*.h neither the kata's nor provided) are code
+    # that runs in the test process as much as the kata's header is: the same policy.
+    import submission  # noqa: E402  (tools/submission.py: what a helper header is, said once)
+    helpers = [] if manifest.get("fixture") else submission.helper_headers(
+        Path(manifest["dir"]), manifest["name"])
+    for helper in helpers:
+        findings += header_policy.check_registered(build_dir, manifest, who="kata",
+                                                   header=str(helper))
+    return [str(f) for f in findings]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,8 +660,30 @@ def grade_kata(args, build_dir, manifest, index, total):
                                             budget=args.bench_seconds, box=args.sandbox,
                                             findings=report["tampering"])
     report["score"] = scoring.score(report)
+    copy_check(args, build_dir, manifest, report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
+
+
+def copy_check(args, build_dir: Path, manifest: dict, report: dict) -> None:
+    """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
+    is to the closest reference or answer of the corpus (None where there is no corpus: a
+    learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
+    if args.self_check or manifest.get("fixture"):
+        return
+    import similarity  # noqa: E402  (only needed here)
+    kata = manifest["name"]
+    skeleton = build_dir / similarity.PRISTINE_SKELETONS / f"{kata}.h"
+    verdict = similarity.check(kata, Path(manifest["learner_header"]), ROOT, skeleton)
+    report["copied"] = verdict
+    if verdict and verdict["copied"]:
+        what = (f"copied: {verdict['similarity']:.0%} of its code is {verdict['of']}'s "
+                f"(threshold {verdict['threshold']:.0%})")
+        if args.class_mode:
+            report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
+                                   passed=False, note=what + ": scores 0 in class grading")
+        progress(f"{kata}: {what}" + ("" if args.class_mode else
+                                       " (a note here; class grading scores it 0)"))
 
 
 def main():
@@ -672,6 +703,9 @@ def main():
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")
+    parser.add_argument("--class", dest="class_mode", action="store_true",
+                        help="class grading: a submission copied from a reference or an answer "
+                             "scores 0 (practice mode notes it)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run the tests and benchmarks outside the sandbox (the report says "
                              "so)")
