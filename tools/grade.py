@@ -107,14 +107,14 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, variants, jobs, who, benchmark=None):
+def build(build_dir, kata, variants, jobs, who, benchmark=None, lister=None):
     # A header that no longer compiles must show as not built, never as its last good binary.
     bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
     if who == "kata":
         for variant in variants:
             (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
         (build_dir / bench).unlink(missing_ok=True)
-    targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
+    targets = [f"{kata}_{who}_{v}" for v in variants] + [lister or f"{kata}_reference_plain"]
     if benchmark is None:
         benchmark = (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists()
     if benchmark:
@@ -134,9 +134,20 @@ def build(build_dir, kata, variants, jobs, who, benchmark=None):
 # ---------------------------------------------------------------------------------------------
 # 3. Tests
 
-def expected_tests(build_dir, kata):
+def test_lister(manifest):
+    """The binary the suite's tests are listed from: the reference's (same sources), or in a
+    learner's repository, which has no reference (./kata export-template), the skeleton's."""
+    return f"{manifest['name']}_{'reference' if manifest.get('reference', True) else 'skeleton'}_plain"
+
+
+# What a learner's repository (no solutions/) says of what it cannot grade.
+NO_REFERENCE_NOTE = ("performance and the copy check are scored by the class grader: they need the "
+                     "references, which this repository does not have")
+
+
+def expected_tests(build_dir, kata, lister=None):
     """The tests the suite defines, listed from the reference's binary (same sources)."""
-    binary = build_dir / f"{kata}_reference_plain"
+    binary = build_dir / (lister or f"{kata}_reference_plain")
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
@@ -643,11 +654,11 @@ def grade_kata(args, build_dir, manifest, index, total):
               "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
     built, error = build(build_dir, kata, manifest["variants"], args.jobs, who,
-                         manifest.get("benchmark"))
+                         manifest.get("benchmark"), test_lister(manifest))
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
-    expected = expected_tests(build_dir, kata)
+    expected = expected_tests(build_dir, kata, test_lister(manifest))
     verdicts, found = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who,
                                 args.sandbox)
     report["tampering"] += found
@@ -660,6 +671,8 @@ def grade_kata(args, build_dir, manifest, index, total):
                                             budget=args.bench_seconds, box=args.sandbox,
                                             findings=report["tampering"])
     report["score"] = scoring.score(report)
+    if not manifest.get("reference", True) and report["score"]["passed"]:
+        report["score"]["note"] = NO_REFERENCE_NOTE
     copy_check(args, build_dir, manifest, report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
