@@ -6,6 +6,9 @@
                                                         grade every learner here, then collect
     gradebook.py collect --reports DIR --out DIR [--link-base URL]
                                                         the gradebook from DIR/<learner>/report.json
+    gradebook.py classroom --reports DIR [--github-env FILE]
+                                                        GitHub Classroom's reporter's input, a
+                                                        runner per kata, a test per level
 
 The roster is a text file, one learner a line: a name (letters, digits, `.`, `_`, `-`) and their
 repository (a directory, a git URL, or owner/name on GitHub), optionally @rev; `#` starts a comment.
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 GITHUB_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+(?:@\S+)?$")
 COLUMNS = ["learner", "kata", "level", "max_level", "score", "passed", "copied", "report",
@@ -167,6 +171,47 @@ def collect(reports: Path, out: Path, learners: list[str] | None = None,
     return rows
 
 
+def classroom_results(report: dict) -> dict[str, dict[str, Any]]:
+    """{kata: the results GitHub Classroom's reporter reads (autograding-grading-reporter: a
+    runner's status, max_score and tests)} of a report.json: each level a test worth the level's
+    correctness points (scoring.level_points), earned when the kata reached it without tampering."""
+    import scoring  # noqa: E402
+    out = {}
+    for kata in report.get("katas", []):
+        score = kata["score"]
+        points = scoring.level_points(score["max_level"])
+        tampering = kata.get("tampering") or []
+        reached = 0 if tampering else score["level"]
+        why = (f"tampering: {tampering[0]}" if tampering else
+               "" if kata["build"]["ok"] else f"does not build: {kata['build']['first_error']}")
+        tests = [{"name": f"{kata['kata']}: level {level}",
+                  "status": "pass" if level <= reached else "fail",
+                  "score": value if level <= reached else 0,
+                  "message": why or ("reached" if level <= reached else
+                                     "a test of this level or below fails: see the report"),
+                  "line_no": 0, "execution_time": "0s"}
+                 for level, value in points.items()]
+        out[kata["kata"]] = {"version": 1, "status": "pass" if score["passed"] else "fail",
+                             "max_score": sum(points.values()), "tests": tests}
+    return out
+
+
+def classroom(reports: Path, github_env: Path | None) -> list[str]:
+    """Writes <KATA>_RESULTS=<base64 JSON> for every kata of every report.json under `reports` to
+    `github_env` (the job's $GITHUB_ENV, where the reporter reads them); returns the runners."""
+    import base64  # noqa: E402
+    runners, lines = [], []
+    for path in sorted(reports.rglob("report.json")):
+        for kata, results in classroom_results(json.loads(path.read_text())).items():
+            runners.append(kata)
+            encoded = base64.b64encode(json.dumps(results).encode()).decode()
+            lines.append(f"{kata.upper()}_RESULTS={encoded}\n")
+    if github_env is not None:
+        with github_env.open("a") as file:
+            file.writelines(lines)
+    return runners
+
+
 def grade(learners: list[Learner], out: Path, options: list[str], katas: list[str]) -> None:
     """Grades each learner with ./kata grade --submission, one after another in one private tree
     (only what differs between their headers is recompiled); reports in out/reports/<learner>."""
@@ -191,6 +236,9 @@ def main() -> int:
     run.add_argument("--no-bench", action="store_true")
     run.add_argument("--jobs")
     run.add_argument("katas", nargs="*")
+    room = sub.add_parser("classroom", help="GitHub Classroom's reporter's input")
+    room.add_argument("--reports", type=Path, required=True)
+    room.add_argument("--github-env", type=Path)
     gather = sub.add_parser("collect")
     gather.add_argument("--reports", type=Path, required=True)
     gather.add_argument("--out", type=Path, required=True)
@@ -198,6 +246,9 @@ def main() -> int:
     gather.add_argument("--link-base", default="", help="prefix of the links to the reports")
     args = parser.parse_args()
     try:
+        if args.command == "classroom":
+            print("runners=" + ",".join(classroom(args.reports, args.github_env)))
+            return 0
         if args.command == "matrix":
             learners = read_roster(args.roster)
             print(json.dumps([dict(name=ln.name, source=ln.source(), **ln.github())

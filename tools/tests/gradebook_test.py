@@ -118,6 +118,14 @@ def main() -> int:
             table = list(csv.DictReader(file))
         expect([r["learner"] for r in table] == ["ada", "bo", "cy", "dee"] and
                list(table[0]) == gradebook.COLUMNS, f"the CSV has the same rows: {table}")
+        report = json.loads((out / "reports" / "bo" / "report.json").read_text())
+        results = gradebook.classroom_results(report)[KATA]
+        earned = sum(t["score"] for t in results["tests"])
+        expect(earned == report["katas"][0]["score"]["correctness"] and
+               results["max_score"] == report["katas"][0]["score"]["correctness_max"] and
+               [t["status"] for t in results["tests"]].count("pass") == bo.get("level"),
+               f"Classroom's reporter gets a test per level, {earned} of {results['max_score']} "
+               f"points at level {bo.get('level')}")
         summary = (out / "gradebook.md").read_text()
         print(summary)
         expect(all(f"| {n} |" in summary for n in rows) and f"## {KATA}: levels reached" in summary

@@ -10,6 +10,7 @@ grader/submission_overlay, label harness).
    grader that prints a perfect score) and whose later commit put the skeleton back, graded at the
    weakened commit (URL@rev), scores what the same header scores as a directory holding nothing
    else, below full marks, with the pristine suite's test names.
+3. A helper header that breaks the header policy is a tampering finding.
 """
 from __future__ import annotations
 
@@ -94,6 +95,27 @@ def weakened_repository(scratch: Path) -> tuple[Path, str]:
     return repo, rev
 
 
+def helper_policy(tree: Path) -> None:
+    """A helper header is held to the header policy, as the kata's header is (the private tree is
+    configured by now; the next grading's sync removes the helper)."""
+    helper = tree / "katas" / KATA / "helper.h"
+    helper.write_text("#pragma once\n\n#include <cstdlib>\n\nnamespace kata {\n"
+                      "inline bool home() { return std::getenv(\"HOME\") != nullptr; }\n"
+                      "}  // namespace kata\n")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "import json, sys; from pathlib import Path; "
+             "sys.path.insert(0, 'tools'); import grade; "
+             f"print(json.dumps(grade.tamper_findings(Path('build'), "
+             f"json.loads(Path('build/katas/{KATA}.json').read_text()))))"],
+            cwd=tree, capture_output=True, text=True, timeout=600)
+        findings = json.loads(proc.stdout or "[]")
+    finally:
+        helper.unlink()
+    expect(any(f.startswith(f"katas/{KATA}/helper.h:") and "getenv" in f for f in findings),
+           f"a helper header's getenv is a tampering finding: {findings or proc.stderr[-500:]}")
+
+
 def grade(source: str, work: Path, out: Path) -> dict:
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "submission.py"), "--submission",
                            source, "--work", str(work), "--out", str(out), "--no-bench",
@@ -137,6 +159,7 @@ def main() -> int:
                    weakened["submission"]["headers"] == {KATA: [f"katas/{KATA}/{KATA}.h"]},
                    f"graded at the revision asked for, its header alone: "
                    f"{weakened['submission']}")
+            helper_policy(work / "tree")
     for problem in problems:
         print("PROBLEM:", problem)
     return 1 if problems else 0
