@@ -671,8 +671,9 @@ def grade_kata(args, build_dir, manifest, index, total):
                                             budget=args.bench_seconds, box=args.sandbox,
                                             findings=report["tampering"])
     report["score"] = scoring.score(report)
-    if not manifest.get("reference", True) and report["score"]["passed"]:
-        report["score"]["note"] = NO_REFERENCE_NOTE
+    if not manifest.get("reference", True):
+        note = report["score"]["note"] if not report["score"]["passed"] else None
+        report["score"]["note"] = f"{note}; {NO_REFERENCE_NOTE}" if note else NO_REFERENCE_NOTE
     copy_check(args, build_dir, manifest, report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report

@@ -2,7 +2,7 @@
 """gradebook.py: grade a class from a roster and write the gradebook (docs/instructors.md).
 
     gradebook.py matrix <roster>                        the roster as JSON, for a workflow matrix
-    gradebook.py grade <roster> --out DIR [--class] [--no-bench] [kata...]
+    gradebook.py grade <roster> --out DIR [--class] [--no-bench] [--kata K]...
                                                         grade every learner here, then collect
     gradebook.py collect --reports DIR --out DIR [--link-base URL]
                                                         the gradebook from DIR/<learner>/report.json
@@ -235,7 +235,8 @@ def main() -> int:
     run.add_argument("--class", dest="class_mode", action="store_true")
     run.add_argument("--no-bench", action="store_true")
     run.add_argument("--jobs")
-    run.add_argument("katas", nargs="*")
+    run.add_argument("--kata", action="append", default=[], dest="katas",
+                     help="a kata to grade (repeat it; default: every kata)")
     room = sub.add_parser("classroom", help="GitHub Classroom's reporter's input")
     room.add_argument("--reports", type=Path, required=True)
     room.add_argument("--github-env", type=Path)

@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(flag, action="append_const", const=flag, dest="grade_args")
     for option in ("--jobs", "--bench-seconds", "--repetitions"):
         parser.add_argument(option, action="append", type=_passed_on(option), dest="grade_args")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # kata names before and after options
     grade_args = args.grade_args or []
     pristine_katas = known_katas(ROOT)
     unknown = [k for k in args.katas if k not in pristine_katas]

@@ -97,7 +97,7 @@ def main() -> int:
         out = scratch / "gradebook"
         proc = subprocess.run([sys.executable, str(ROOT / "tools" / "gradebook.py"), "grade",
                                str(roster), "--out", str(out), "--work", args.work, "--class",
-                               "--no-bench", "--jobs", "2", KATA],
+                               "--no-bench", "--jobs", "2", "--kata", KATA],
                               capture_output=True, text=True, timeout=3000)
         print(proc.stdout[-3000:], proc.stderr[-3000:])
         expect(proc.returncode == 0, f"gradebook.py grade exits 0 ({proc.returncode})")
