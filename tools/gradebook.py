@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 GITHUB_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+(?:@\S+)?$")
+# Where `grade` says why a learner has no report (their repository could not be read).
+ERROR_FILE = "error.txt"
 COLUMNS = ["learner", "kata", "level", "max_level", "score", "passed", "copied", "report",
            "problem"]
 
@@ -103,15 +105,18 @@ def rows_for(learner: str, report_dir: Path, link_base: str) -> list[Row]:
         f"{learner}/report.md"
     try:
         document = json.loads((report_dir / "report.json").read_text())
-    except (OSError, ValueError) as error:
-        return [Row(learner, "-", None, None, None, False, None, "",
-                    f"no report: grading did not finish ({type(error).__name__})")]
+    except (OSError, ValueError):
+        why = (report_dir / ERROR_FILE).read_text().strip() if (report_dir / ERROR_FILE).is_file() \
+            else "its grading job left none"
+        return [Row(learner, "-", None, None, None, False, None, "", f"no report: {why}")]
     rows = []
     for kata in document.get("katas", []):
         score = kata["score"]
         copied = kata.get("copied")
-        problem = "; ".join(kata.get("tampering", [])[:1]) or (
-            "" if kata["build"]["ok"] else f"does not build: {kata['build']['first_error']}")
+        # A header that does not compile is also a finding of the policy (it cannot be checked):
+        # the compiler's error says it better.
+        problem = (f"does not build: {kata['build']['first_error']}" if not kata["build"]["ok"]
+                   else "; ".join(kata.get("tampering", [])[:1]))
         rows.append(Row(learner, kata["kata"], score["level"], score["max_level"],
                         score["total"], score["passed"], copied["copied"] if copied else None,
                         link, problem))
@@ -217,9 +222,15 @@ def grade(learners: list[Learner], out: Path, options: list[str], katas: list[st
     (only what differs between their headers is recompiled); reports in out/reports/<learner>."""
     for learner in learners:
         print(f"==> {learner.name}: {learner.source()}", file=sys.stderr, flush=True)
-        subprocess.run([sys.executable, str(ROOT / "tools" / "submission.py"), "--submission",
-                        learner.source(), "--out", str(out / "reports" / learner.name),
-                        *options, *katas])
+        reports = out / "reports" / learner.name
+        proc = subprocess.run([sys.executable, str(ROOT / "tools" / "submission.py"),
+                               "--submission", learner.source(), "--out", str(reports),
+                               *options, *katas], stderr=subprocess.PIPE, text=True)
+        sys.stderr.write(proc.stderr)
+        if proc.returncode == 2:  # the submission could not be read: say why in the gradebook
+            reports.mkdir(parents=True, exist_ok=True)
+            lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("submission.py:")]
+            (reports / ERROR_FILE).write_text((lines or ["exit status 2"])[-1] + "\n")
 
 
 def main() -> int:

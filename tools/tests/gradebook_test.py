@@ -112,7 +112,8 @@ def main() -> int:
                (bo.get("score") or 0) >= 30, f"bo's own lock is graded: {bo}")
         expect(cy.get("score") == 0 and "does not build" in (cy.get("problem") or ""),
                f"cy's header does not compile: {cy}")
-        expect(dee.get("kata") == "-" and "no report" in (dee.get("problem") or ""),
+        expect(dee.get("kata") == "-" and "no report" in (dee.get("problem") or "") and
+               "nowhere" in (dee.get("problem") or ""),
                f"dee's missing repository is a row: {dee}")
         with (out / "gradebook.csv").open() as file:
             table = list(csv.DictReader(file))
