@@ -184,9 +184,12 @@ def first_learner_frame(output, kata):
 
 # How test_runner's causes read in the report when the output names nothing more precise.
 CAUSE_KINDS = {test_runner.TIMEOUT: "hang", test_runner.NOT_RUN: "missing",
-               test_runner.EXIT_0: "tampering", test_runner.DIED: "crash"}
+               test_runner.EXIT_0: "tampering", test_runner.DIED: "crash",
+               test_runner.HUNG_AT_EXIT: "hang"}
 CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
-               test_runner.EXIT_0: " (std::exit in the header?)"}
+               test_runner.EXIT_0: " (std::exit in the header?)",
+               test_runner.HUNG_AT_EXIT: " (a thread left running, or a static object whose "
+                                         "destructor waits?)"}
 
 
 # A failure's detail (one message, its lines joined) is cut at this many characters, at a space:

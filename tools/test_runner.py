@@ -15,7 +15,10 @@ middle (a crash, a sanitizer report, the watchdog, std::exit), so the run goes i
      test, or between two tests) switches to one process per test, where a death is that test's.
 
 Each process gets the same limits as a ctest run: TEST_TIMEOUT seconds per test (measured from its
-`[ RUN ]` line, so a suite's length does not count against one test), and OUTPUT_LIMIT bytes of
+`[ RUN ]` line, so a suite's length does not count against one test), EXIT_GRACE seconds from gtest's
+summary line to its exit (static destructors and the sanitizers' checks at exit; a header whose
+static object never lets the process end would otherwise cost TEST_TIMEOUT for every test run
+alone to find whose it is), and OUTPUT_LIMIT bytes of
 output (RLIMIT_FSIZE, see limit_output: a process that writes more is killed by SIGXFSZ, and its
 test reported).
 
@@ -41,6 +44,11 @@ import sandbox
 from gtest_run import FAILED_TEST, OK, RUN
 
 TEST_TIMEOUT = 120
+EXIT_GRACE = 30
+# When this many tests, each run alone, passed and then their process did not exit either, the
+# hang at exit is the process's, whatever test it runs: the rest of those tests are decided
+# without a process each.
+ALONE_HANGS_AT_EXIT = 2
 OUTPUT_LIMIT = 256 << 20
 POLL_SECONDS = 0.2
 
@@ -72,6 +80,7 @@ class _Progress:
         self.read = 0
         self.current = None
         self.since = time.monotonic()
+        self.summary_at = None  # when gtest's summary line came: its tests are over
 
     def update(self):
         with open(self.log, "rb") as f:
@@ -86,13 +95,16 @@ class _Progress:
         for _, running in sorted(markers, key=lambda marker: marker[0]):
             self.current = running
             self.since = time.monotonic()
+        if self.summary_at is None and SUMMARY.search(text):
+            self.summary_at = time.monotonic()
 
 
 def _run_process(command: list[str], log: Path, out_dir: Path,
                  box: sandbox.Sandbox) -> tuple[int | None, str | None, list[str]]:
     """Runs command with output to log, in the sandbox `box`, its private directory out_dir;
     returns (exit code or signal as -N, test killed by the timeout or '' when killed between
-    tests, None when not killed, what the sandbox saw it try)."""
+    tests or AT_EXIT when killed after its summary, None when not killed, what the sandbox saw
+    it try)."""
     with open(log, "wb") as out:
         # Its own session, so a timeout kills the test and anything it started.
         proc = box.start(command, out_dir, stdout=out, stderr=subprocess.STDOUT,
@@ -101,14 +113,20 @@ def _run_process(command: list[str], log: Path, out_dir: Path,
     while proc.popen.poll() is None:
         time.sleep(POLL_SECONDS)
         progress.update()
-        if time.monotonic() - progress.since > TEST_TIMEOUT:
-            try:
-                os.killpg(proc.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.popen.wait()
-            proc.outcome(killed=True)
-            return proc.popen.returncode, progress.current or "", []
+        exiting = progress.summary_at is not None and progress.current is None
+        if exiting and time.monotonic() - progress.summary_at > EXIT_GRACE:
+            killed_in = AT_EXIT
+        elif time.monotonic() - progress.since > TEST_TIMEOUT:
+            killed_in = progress.current or ""
+        else:
+            continue
+        try:
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.popen.wait()
+        proc.outcome(killed=True)
+        return proc.popen.returncode, killed_in, []
     outcome = proc.outcome(who="the test process")
     code = outcome.status if outcome.status is not None else proc.popen.returncode
     return code, None, outcome.findings
@@ -148,6 +166,8 @@ def _blocks(output):
 
 
 def _describe_exit(code):
+    if code == AT_EXIT:
+        return f"did not exit within {EXIT_GRACE} s of its last test and was killed"
     if code is None:
         return "did not finish"
     if code < 0:
@@ -162,6 +182,8 @@ TIMEOUT = "timeout"      # killed after TEST_TIMEOUT seconds in the test (or bef
 EXIT_0 = "exit_0"        # the process exited 0 in the middle of the test, or before gtest reported it
 NOT_RUN = "not_run"      # the process ended before the test started, or gtest skipped it
 DIED = "died"            # a signal or an unexpected exit status, during the test or after it passed
+HUNG_AT_EXIT = "hung_at_exit"  # passed, then its process did not exit within EXIT_GRACE seconds
+AT_EXIT = "<at exit>"    # _run_process: killed after gtest's summary, not in a test
 
 
 def _failed(output, seconds=0.0, cause=None, why=None):
@@ -176,8 +198,10 @@ def _decide_finished(batch, report, blocks, output, code):
     the report, owned by no test, means each passing test must run again on its own)."""
     failed_any = any(report.get(name, ("failed",))[0] != "passed" for name in batch)
     # gtest exits 1 when a test failed; anything else after a complete report (a leak report at
-    # exit, a crash in a static destructor) belongs to no test in particular.
+    # exit, a crash in a static destructor, a process that does not end) belongs to no test in
+    # particular.
     after = _describe_exit(code) if code != (1 if failed_any else 0) else None
+    cause = HUNG_AT_EXIT if code == AT_EXIT else DIED
     now = {}
     for name in batch:
         verdict, seconds = report.get(name, ("missing", 0.0))
@@ -186,7 +210,7 @@ def _decide_finished(batch, report, blocks, output, code):
             now[name] = {"passed": True, "seconds": seconds, "output": ""}
         elif verdict == "passed" and len(batch) == 1:
             tail = output[max(output.rfind("[==========] "), 0):]
-            now[name] = _failed(_clip(tail), seconds, DIED, f"the test passed, then the process {after}")
+            now[name] = _failed(_clip(tail), seconds, cause, f"the test passed, then the process {after}")
         elif verdict == "passed":
             continue  # run it again on its own to see whose it is
         elif verdict == "failed":
@@ -250,6 +274,17 @@ def _forged(report: dict[str, tuple[str, float]], output: str) -> str | None:
     return None
 
 
+def _decide_hung_at_exit(left, hung_at_exit, now, alone_hangs):
+    """The tests not yet run alone that passed in a process that did not exit, once
+    ALONE_HANGS_AT_EXIT tests run alone did the same: the process hangs at exit whatever test it
+    runs (a static object of the header's), and each would cost EXIT_GRACE seconds to show it."""
+    return {name: _failed("", 0.0, HUNG_AT_EXIT,
+                          f"the test passed, then the process did not exit within {EXIT_GRACE} s; "
+                          f"not run alone: {alone_hangs} tests run alone before it passed and then "
+                          "did not exit either, so the process hangs at exit whatever test it runs")
+            for name in left if name in hung_at_exit and name not in now}
+
+
 class Suite(typing.NamedTuple):
     """run_suite's result: {test: verdict}, and the findings (sentences) of the sandbox and of the
     reports' cross-check: each a thing the test process must not have done."""
@@ -262,7 +297,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     """Runs `tests` (full gtest names) of one binary, each process in the sandbox `box` (none if
     None). Returns a Suite, where a verdict is {"passed": bool, "seconds": float, "output": str
     for a failed test}, and for a test that the way its process ended decided, "cause" (TIMEOUT,
-    EXIT_0, NOT_RUN, DIED) and "ended" (the words for it)."""
+    EXIT_0, NOT_RUN, DIED, HUNG_AT_EXIT) and "ended" (the words for it)."""
     box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -270,6 +305,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     left = list(tests)
     one_by_one = False
     round_number = 0
+    hung_at_exit: set[str] = set()  # passed in a process that then did not exit
+    alone_hangs = 0  # of those, run alone and hung at exit again
     while left:
         batch = left[:1] if one_by_one else left
         round_number += 1
@@ -293,9 +330,17 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
                 seen.append(f"{named} ({forged}): rewritten or forged by the code under test")
             report = None  # decided from the output alone, as for a process that wrote none
         findings += [finding for finding in seen if finding not in findings]
-        if report is not None and killed_in is None:
-            now, rerun_alone = _decide_finished(batch, report, blocks, output, code)
+        if report is not None and killed_in in (None, AT_EXIT):
+            now, rerun_alone = _decide_finished(batch, report, blocks, output,
+                                                AT_EXIT if killed_in == AT_EXIT else code)
             one_by_one = one_by_one or rerun_alone
+            if killed_in == AT_EXIT:
+                hung_at_exit.update(name for name in batch if name not in now or
+                                    now[name].get("cause") == HUNG_AT_EXIT)
+                if len(batch) == 1 and batch[0] in now and now[batch[0]]["passed"] is False:
+                    alone_hangs += now[batch[0]].get("cause") == HUNG_AT_EXIT
+                if alone_hangs >= ALONE_HANGS_AT_EXIT:
+                    now.update(_decide_hung_at_exit(left, hung_at_exit, now, alone_hangs))
         else:
             now = _decide_died(batch, blocks, code, killed_in, round(time.monotonic() - started, 3))
             if not now and len(batch) == 1:

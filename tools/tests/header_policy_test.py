@@ -138,6 +138,9 @@ class Preprocessor(Policy):
         self.assertFinds("include", 2, "#pragma once\n#include <unistd.h>\nnamespace kata {}\n")
         self.assertFinds("include", 2, "#pragma once\n#include <bits/std_mutex.h>\n")
         self.assertFinds("include", 2, "#pragma once\n#include <gtest/gtest.h>\n")
+        # A default argument std::source_location::current() names the caller's file.
+        self.assertFinds("include", 2,
+                         "#pragma once\n#include <source_location>\nnamespace kata {}\n")
 
     def test_a_standard_name_must_resolve_to_the_standard_library(self):
         (self.kata_dir / "vector").write_text("#pragma once\n")  # the learner's own <vector>

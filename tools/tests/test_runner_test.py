@@ -98,6 +98,8 @@ write_xml(failed)
 if any(t.endswith("rewritexml") for t in tests):  # at exit: the report rewritten, all passed
     write_xml([])
     sys.exit(0)
+if any(t.endswith("hangatexit") for t in tests):  # a static destructor that never returns
+    time.sleep(3600)
 if leak:
     print("ERROR: LeakSanitizer: detected memory leaks", flush=True)
     sys.exit(23)
@@ -185,6 +187,34 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_leak"], ended="then the process exited with status 23",
                            output="LeakSanitizer", cause=test_runner.DIED)
+
+    def short_exit_grace(self, *names):
+        saved = test_runner.EXIT_GRACE
+        test_runner.EXIT_GRACE = 2
+        try:
+            return self.run_suite(*names)
+        finally:
+            test_runner.EXIT_GRACE = saved
+
+    def test_a_hang_at_exit_is_killed_after_the_grace_and_found_by_running_each_test_alone(self):
+        started = time.monotonic()
+        verdicts = self.short_exit_grace("a_pass", "b_hangatexit", "c_pass")
+        self.assert_passed(verdicts, "a_pass", "c_pass")
+        self.assert_failed(verdicts["b_hangatexit"], ended="did not exit within 2 s",
+                           cause=test_runner.HUNG_AT_EXIT)
+        self.assertEqual(self.processes, 4)
+        # Two processes hang for the grace, not for TEST_TIMEOUT (120 s).
+        self.assertLess(time.monotonic() - started, test_runner.TEST_TIMEOUT)
+
+    def test_a_hang_at_exit_of_every_process_is_not_run_alone_for_every_test(self):
+        names = [f"{letter}_hangatexit" for letter in "abcdef"]
+        verdicts = self.short_exit_grace(*names)
+        for name in names:
+            self.assert_failed(verdicts[name], ended="did not exit within 2 s",
+                               cause=test_runner.HUNG_AT_EXIT)
+        # The suite's process, then ALONE_HANGS_AT_EXIT tests alone; the rest decided by them.
+        self.assertEqual(self.processes, 1 + test_runner.ALONE_HANGS_AT_EXIT)
+        self.assertIn("not run alone", verdicts["f_hangatexit"]["ended"])
 
     def test_exit_at_startup_leaves_every_test_unrun(self):
         verdicts = self.run_suite("a_exit_at_startup", "b_exit_at_startup")
