@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import submission  # noqa: E402
+import validate_report  # noqa: E402
 
 KATA = "rw_lock"
 ANSWER = ROOT / "solutions" / KATA / "answers" / "reader_preferring.h"
@@ -141,6 +142,8 @@ def main() -> int:
             work = Path(args.work)
             honest = grade(str(plain), work, scratch / "out-plain")
             weakened = grade(f"file://{repo}@{rev}", work, scratch / "out-weakened")
+            invalid = validate_report.problems(honest) + validate_report.problems(weakened)
+            expect(not invalid, f"both reports follow the schema: {invalid}")
             a, b = honest["katas"][0], weakened["katas"][0]
             expect(a["score"]["total"] == b["score"]["total"] and
                    a["score"]["level"] == b["score"]["level"],
