@@ -97,6 +97,18 @@ function(kata_add name)
   set(reference_ns solution)
   set(reference_warn kata_strict)
 
+  # A learner's repository exported from this one (./kata export-template) has no solutions/: the
+  # kata is then built against the learner's header alone, and the grader lists its tests from
+  # the skeleton's binary and leaves performance to the class grader (docs/instructors.md).
+  set(whos kata)
+  set(has_reference false)
+  if(EXISTS ${reference_header})
+    list(APPEND whos reference)
+    set(has_reference true)
+  else()
+    set(has_benchmark false)
+  endif()
+
   string(REPLACE ";" "\", \"" variants_json "${variants}")
   set(fixture false)
   if(ARG_LEARNER_HEADER)
@@ -105,11 +117,11 @@ function(kata_add name)
   file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
 "{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
  \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
- \"fixture\": ${fixture}, \"benchmark\": ${has_benchmark}}
+ \"fixture\": ${fixture}, \"benchmark\": ${has_benchmark}, \"reference\": ${has_reference}}
 ")
 
   foreach(variant IN LISTS variants)
-    foreach(who kata reference)
+    foreach(who IN LISTS whos)
       set(target ${name}_${who}_${variant})
       _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
                         NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})

@@ -89,7 +89,16 @@ def tamper_findings(build_dir, manifest):
     is a finding too: the policy fails closed."""
     if os.environ.get(SKIP_STATIC_CHECKS_ENV) == "1":
         return []
-    return [str(f) for f in header_policy.check_registered(build_dir, manifest, who="kata")]
+    findings = header_policy.check_registered(build_dir, manifest, who="kata")
+    # The learner's helper headers (katas/<kata>/*.h neither the kata's nor provided) are code
+    # that runs in the test process as much as the kata's header is: the same policy.
+    import submission  # noqa: E402  (tools/submission.py: what a helper header is, said once)
+    helpers = [] if manifest.get("fixture") else submission.helper_headers(
+        Path(manifest["dir"]), manifest["name"])
+    for helper in helpers:
+        findings += header_policy.check_registered(build_dir, manifest, who="kata",
+                                                   header=str(helper))
+    return [str(f) for f in findings]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,14 +107,14 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, variants, jobs, who, benchmark=None):
+def build(build_dir, kata, variants, jobs, who, benchmark=None, lister=None):
     # A header that no longer compiles must show as not built, never as its last good binary.
     bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
     if who == "kata":
         for variant in variants:
             (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
         (build_dir / bench).unlink(missing_ok=True)
-    targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
+    targets = [f"{kata}_{who}_{v}" for v in variants] + [lister or f"{kata}_reference_plain"]
     if benchmark is None:
         benchmark = (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists()
     if benchmark:
@@ -125,9 +134,20 @@ def build(build_dir, kata, variants, jobs, who, benchmark=None):
 # ---------------------------------------------------------------------------------------------
 # 3. Tests
 
-def expected_tests(build_dir, kata):
+def test_lister(manifest):
+    """The binary the suite's tests are listed from: the reference's (same sources), or in a
+    learner's repository, which has no reference (./kata export-template), the skeleton's."""
+    return f"{manifest['name']}_{'reference' if manifest.get('reference', True) else 'skeleton'}_plain"
+
+
+# What a learner's repository (no solutions/) says of what it cannot grade.
+NO_REFERENCE_NOTE = ("performance and the copy check are scored by the class grader: they need the "
+                     "references, which this repository does not have")
+
+
+def expected_tests(build_dir, kata, lister=None):
     """The tests the suite defines, listed from the reference's binary (same sources)."""
-    binary = build_dir / f"{kata}_reference_plain"
+    binary = build_dir / (lister or f"{kata}_reference_plain")
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
@@ -637,11 +657,11 @@ def grade_kata(args, build_dir, manifest, index, total):
               "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
     built, error = build(build_dir, kata, manifest["variants"], args.jobs, who,
-                         manifest.get("benchmark"))
+                         manifest.get("benchmark"), test_lister(manifest))
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
-    expected = expected_tests(build_dir, kata)
+    expected = expected_tests(build_dir, kata, test_lister(manifest))
     verdicts, found = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who,
                                 args.sandbox)
     report["tampering"] += found
@@ -654,8 +674,33 @@ def grade_kata(args, build_dir, manifest, index, total):
                                             budget=args.bench_seconds, box=args.sandbox,
                                             findings=report["tampering"])
     report["score"] = scoring.score(report)
+    if not manifest.get("reference", True):
+        note = report["score"]["note"] if not report["score"]["passed"] else None
+        report["score"]["note"] = f"{note}; {NO_REFERENCE_NOTE}" if note else NO_REFERENCE_NOTE
+    copy_check(args, build_dir, manifest, report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
+
+
+def copy_check(args, build_dir: Path, manifest: dict, report: dict) -> None:
+    """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
+    is to the closest reference or answer of the corpus (None where there is no corpus: a
+    learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
+    if args.self_check or manifest.get("fixture"):
+        return
+    import similarity  # noqa: E402  (only needed here)
+    kata = manifest["name"]
+    skeleton = build_dir / similarity.PRISTINE_SKELETONS / f"{kata}.h"
+    verdict = similarity.check(kata, Path(manifest["learner_header"]), ROOT, skeleton)
+    report["copied"] = verdict
+    if verdict and verdict["copied"]:
+        what = (f"copied: {verdict['similarity']:.0%} of its code is {verdict['of']}'s "
+                f"(threshold {verdict['threshold']:.0%})")
+        if args.class_mode:
+            report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
+                                   passed=False, note=what + ": scores 0 in class grading")
+        progress(f"{kata}: {what}" + ("" if args.class_mode else
+                                       " (a note here; class grading scores it 0)"))
 
 
 def main():
@@ -675,6 +720,9 @@ def main():
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")
+    parser.add_argument("--class", dest="class_mode", action="store_true",
+                        help="class grading: a submission copied from a reference or an answer "
+                             "scores 0 (practice mode notes it)")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run the tests and benchmarks outside the sandbox (the report says "
                              "so)")

@@ -142,9 +142,11 @@ def render(history: Sequence[dict[str, Any]], katas: Iterable[str], last: int) -
 
 
 def known_katas(root: Path = ROOT) -> list[str]:
-    """The katas (folders of katas/ with tests and a reference), as ./kata lists them."""
+    """The katas (folders of katas/ with tests and a reference, or with tests in a tree with no
+    solutions/ at all), as ./kata lists them."""
     return [d.name for d in sorted((root / "katas").iterdir())
-            if any((d / "tests").glob("*.cc")) and (root / "solutions" / d.name / f"{d.name}.h").exists()]
+            if any((d / "tests").glob("*.cc")) and ((root / "solutions" / d.name / f"{d.name}.h").exists()
+                                                     or not (root / "solutions").is_dir())]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

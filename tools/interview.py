@@ -60,7 +60,9 @@ class Kata:
     name: str
     prompt: str
     questions: list[Question]
-    notes: tuple[Path, int, int]  # the reference, first and last line of its "why" notes
+    # the reference, first and last line of its "why" notes; None in a learner's repository (no
+    # solutions/: ./kata export-template)
+    notes: tuple[Path, int, int] | None
 
 
 def sections(markdown: str) -> dict[str, str]:
@@ -189,8 +191,9 @@ def notes_of(reference: Path) -> tuple[Path, int, int]:
 
 def load(root: Path, name: str) -> Kata:
     readme = (root / "katas" / name / "README.md").read_text()
+    reference = root / "solutions" / name / f"{name}.h"
     return Kata(name, prompt_of(readme), questions_of(readme),
-                notes_of(root / "solutions" / name / f"{name}.h"))
+                notes_of(reference) if reference.exists() else None)
 
 
 def wrap(text: str, indent: str = "") -> str:
@@ -395,6 +398,10 @@ class Interview:
         return answered
 
     def point_to_notes(self) -> None:
+        if self.kata.notes is None:
+            self.say(wrap("The reference and its notes on why it is correct are in the class's "
+                          "repository, not this one: ask your instructor."))
+            return
         reference, first, last = self.kata.notes
         shown = reference.relative_to(self.root)
         self.say(wrap(f"Now compare with the reference's notes on why it is correct: {shown}, "
