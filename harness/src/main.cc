@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "harness/config.h"
+#include "harness/level_rule.h"
 #include "harness/watchdog.h"
 
 // Sanitizer defaults compiled into the binary, so that a report is always a failing exit code with
@@ -22,12 +23,14 @@ extern "C" const char* __ubsan_default_options() {
 namespace {
 
 class HarnessListener : public ::testing::EmptyTestEventListener {
-  void OnTestStart(const ::testing::TestInfo&) override {
+  void OnTestStart(const ::testing::TestInfo& info) override {
     harness::detail::start_test();
+    harness::detail::set_current_test(info.name());
     harness::detail::arm_watchdog();
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     harness::detail::disarm_watchdog();
+    harness::detail::set_current_test("");
     if (info.result()->Failed()) {
       std::printf("  seed %llu: replay with KATA_SEED=%llu (variant %s)\n",
                   static_cast<unsigned long long>(harness::seed()),
