@@ -8,13 +8,14 @@
 # For each variant (plain, tsan, asan) the suite is built twice, against the learner's header and
 # against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
 # labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
-# labelled mutants, that passes only when the suite catches it. The untouched skeleton gets one test,
+# labelled mutants, that passes only when the suite catches it. The pristine skeleton gets one test,
 # labelled skeleton, that checks every test fails fast with the not-implemented message.
 include(GoogleTest)
 
 add_custom_target(katas)        # the learner's test binaries
 add_custom_target(references)   # the references' test binaries
 add_custom_target(mutants)      # the mutants' test binaries
+add_custom_target(skeletons)    # the suites against the pristine skeletons (the skeleton tests)
 add_custom_target(kata_benchmarks)  # one Google Benchmark binary per kata
 
 set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
@@ -50,11 +51,12 @@ endfunction()
 # knowledge of the layout.
 file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
 
-# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...])
+# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
+#          [BENCHMARK <source>])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
 # fixture kata; a real kata needs none of them.
 function(kata_add name)
-  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER;BENCHMARK" "VARIANTS" ${ARGN})
   set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
   set(variants ${KATA_VARIANTS})
@@ -66,6 +68,14 @@ function(kata_add name)
   endif()
   if(ARG_VARIANTS)
     set(variants ${ARG_VARIANTS})
+  endif()
+  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
+  if(ARG_BENCHMARK)
+    set(bench_source ${ARG_BENCHMARK})
+  endif()
+  set(has_benchmark false)
+  if(EXISTS ${bench_source})
+    set(has_benchmark true)
   endif()
   file(GLOB sources CONFIGURE_DEPENDS ${kata_dir}/tests/*.cc)
   if(NOT sources)
@@ -92,7 +102,7 @@ function(kata_add name)
   file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
 "{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
  \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
- \"fixture\": ${fixture}}
+ \"fixture\": ${fixture}, \"benchmark\": ${has_benchmark}}
 ")
 
   foreach(variant IN LISTS variants)
@@ -118,14 +128,14 @@ function(kata_add name)
     endforeach()
   endforeach()
 
-  # benchmarks/<name>_benchmark.cc, if the kata has one: the learner's class, the reference,
-  # baselines and peers in one optimised binary (no sanitizer).
-  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
-  if(EXISTS ${bench_source})
+  # benchmarks/<name>_benchmark.cc (or BENCHMARK's source), if the kata has one: the learner's
+  # class, the reference, baselines and peers in one optimised binary (no sanitizer).
+  if(has_benchmark)
     # <name>_benchmark: the learner against the reference. <name>_benchmark_selfcheck: the reference
     # in the learner's place, for the grader's self-check (every ratio should be 1).
     foreach(bench_target ${name}_benchmark ${name}_benchmark_selfcheck)
       add_executable(${bench_target} ${bench_source})
+      set_target_properties(${bench_target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
       target_include_directories(${bench_target} PRIVATE ${kata_dir} ${PROJECT_SOURCE_DIR}/benchmarks
                                                          ${PROJECT_SOURCE_DIR}/harness/include)
       # Every function and loop on a 64-byte boundary, so the learner's and the reference's copies
@@ -147,9 +157,22 @@ function(kata_add name)
     return()  # a grader fixture: no skeleton to check, no mutants
   endif()
 
+  # The skeleton check runs the suite against the pristine skeleton, never the learner's header
+  # (solved, it passes). The copy is derived at build time from the one skeleton text there is: the
+  # header while it is still a skeleton, else its newest committed version that is one
+  # (tools/check_skeleton.py; ci.yml fetches the history for it).
+  set(skeleton ${CMAKE_CURRENT_BINARY_DIR}/skeletons/${name}/${kata_basename}.h)
+  add_custom_command(OUTPUT ${skeleton} ${skeleton}.source
+    COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py pristine ${kata_header}
+            ${skeleton}
+    DEPENDS ${kata_header} ${KATA_TOOLS_DIR}/check_skeleton.py
+    COMMENT "Pristine skeleton ${name}")
+  _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
+                    NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
+  add_dependencies(skeletons ${name}_skeleton_plain)
   add_test(NAME ${name}/skeleton
-           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py
-                   $<TARGET_FILE:${name}_kata_plain>)
+           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
+                   $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
   set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
 
   file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)

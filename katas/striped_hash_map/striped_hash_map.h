@@ -12,6 +12,8 @@
 //   Level 3: the table grows under load (bucket_count), and a key's stripe never changes.
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include <cstddef>
