@@ -24,6 +24,10 @@ set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
 function(_kata_test_binary target)
   cmake_parse_arguments(ARG "" "KATA_DIR;VARIANT;HEADER;NS;WARNINGS" "SOURCES" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
+  # One translation unit per binary (KATA_UNITY_BUILD): GoogleTest's, the harness's and the kata's
+  # headers are parsed once, not once per test file. So the test files of one kata share one
+  # anonymous namespace: a helper's name must be unique across the kata's tests/*.cc.
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ${KATA_UNITY_BUILD} UNITY_BUILD_BATCH_SIZE 0)
   target_compile_definitions(${target} PRIVATE KATA_HEADER="${ARG_HEADER}" KATA_NS=${ARG_NS})
   # The kata's folder first, so provided headers (clock.h, log_sink.h, ...) always come from it.
   target_include_directories(${target} PRIVATE ${ARG_KATA_DIR} ${PROJECT_SOURCE_DIR}/harness/include)

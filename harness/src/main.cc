@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "harness/config.h"
+#include "harness/level_rule.h"
 #include "harness/watchdog.h"
 #ifdef KATA_SCHED
 #include "listener.h"
@@ -26,14 +27,16 @@ extern "C" const char* __ubsan_default_options() {
 namespace {
 
 class HarnessListener : public ::testing::EmptyTestEventListener {
-  void OnTestStart(const ::testing::TestInfo&) override {
+  void OnTestStart(const ::testing::TestInfo& info) override {
     harness::detail::start_test();
+    harness::detail::set_current_test(info.name());
     std::printf("%s%llu\n", harness::kSeedMarker, static_cast<unsigned long long>(harness::seed()));
     std::fflush(stdout);  // a sanitizer's exit does not flush stdout
     harness::detail::arm_watchdog();
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     harness::detail::disarm_watchdog();
+    harness::detail::set_current_test("");
     if (info.result()->Failed()) {
       std::printf("  seed %llu: replay with %s=%llu (variant %s)\n",
                   static_cast<unsigned long long>(harness::seed()), harness::kSeedVariable,

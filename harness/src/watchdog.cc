@@ -236,14 +236,11 @@ void abandon_test(const std::string& why, const char* kind) {
     std::unique_lock lock(g_state_mutex, std::try_to_lock);
     if (lock.owns_lock() && g_describe) state = "; state: " + g_describe();
   }
-  std::fflush(stdout);
-  std::fprintf(stderr, "\n%s: %s: %s%s\n  seed %llu (replay: KATA_SEED=%llu), variant %s\n", kind,
-               test.c_str(), why.c_str(), state.c_str(), static_cast<unsigned long long>(seed()),
-               static_cast<unsigned long long>(seed()), variant());
-  std::fflush(stderr);
-  std::fprintf(stdout, "[  FAILED  ] %s (%s)\n", test.c_str(), kind);
-  std::fflush(stdout);
-  std::_Exit(kWatchdogExitCode);
+  char seed_line[160];
+  std::snprintf(seed_line, sizeof seed_line, "\n  seed %llu (replay: KATA_SEED=%llu), variant %s",
+                static_cast<unsigned long long>(seed()), static_cast<unsigned long long>(seed()),
+                variant());
+  detail::end_test(kind, test, test + ": " + why + state + seed_line, kWatchdogExitCode);
 }
 
 namespace detail {
@@ -258,6 +255,15 @@ void arm_watchdog() {
   g_watchdog.arm();
 }
 void disarm_watchdog() { g_watchdog.disarm(); }
+
+void end_test(const char* kind, const std::string& test, const std::string& text, int exit_code) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "\n%s: %s\n", kind, text.c_str());
+  std::fflush(stderr);
+  std::fprintf(stdout, "[  FAILED  ] %s (%s)\n", test.c_str(), kind);
+  std::fflush(stdout);
+  std::_Exit(exit_code);
+}
 }  // namespace detail
 
 }  // namespace harness

@@ -11,6 +11,7 @@
 
 #include "harness/background.h"
 #include "harness/config.h"
+#include "harness/level_rule.h"
 #include "harness/stress.h"
 #include "harness/watchdog.h"
 #include "kata/not_implemented.h"
@@ -274,6 +275,72 @@ TEST(WatchdogDeathTest, RunawayThreadCreationIsReported) {
       },
       testing::ExitedWithCode(harness::kWatchdogExitCode),
       "WATCHDOG: .* threads, over its 1000 limit");
+}
+
+}  // namespace
+
+namespace {
+
+// The level rule (harness/level_rule.h), on methods declared the way a kata's watched wrapper
+// declares them. These tests' own names carry the level the rule reads.
+constexpr harness::Method kPush{"push()", 1, ""};
+constexpr harness::Method kTryPush{"try_push()", 2, ""};
+constexpr harness::Method kClose{"close()", 3, ""};
+
+// The report's regular expression: "LEVEL RULE: <test> calls <method>() (level M); a level-N test
+// may call only methods of level N[ or lower]. This is a bug in the test suite, ...".
+std::string level_rule_report(const char* test, const char* method, int method_level,
+                              int test_level) {
+  const std::string n = std::to_string(test_level);
+  return std::string(harness::kLevelRuleMarker) + ": LevelRuleDeathTest\\." + test + " calls " +
+         method + "\\(\\) \\(level " + std::to_string(method_level) + "\\); a level-" + n +
+         " test may call only methods of level " + n +
+         "( or lower)?\\. This is a bug in the test suite, not in your code\\.";
+}
+
+TEST(LevelRule, LevelsAreReadFromTestNames) {
+  EXPECT_EQ(harness::level_of_test("L1_FifoOrderAndSize"), 1);
+  EXPECT_EQ(harness::level_of_test("L3_CloseWakesEveryBlockedConsumer"), 3);
+  EXPECT_EQ(harness::level_of_test("L2_MixedOperationsLoseNothing/p2_c2_cap1"), 2);
+  EXPECT_EQ(harness::level_of_test("L12_Deep"), 12);
+  for (const char* none :
+       {"", "L", "L1", "L_What", "Level1_What", "LX_What", "FifoOrder", "l1_x"}) {
+    EXPECT_EQ(harness::level_of_test(none), 0) << '"' << none << '"';
+  }
+}
+
+TEST(LevelRule, ATestWithoutALevelIsExempt) {
+  EXPECT_EQ(harness::current_test_level(), 0);
+  EXPECT_EQ(harness::call(kClose, [] { return 3; }), 3);
+}
+
+TEST(LevelRule, L2_CallsOfLevels1And2AreAllowed) {
+  EXPECT_EQ(harness::current_test_level(), 2);
+  EXPECT_EQ(harness::call(kPush, [] { return 1; }), 1);
+  EXPECT_EQ(harness::call(kTryPush, [] { return 2; }), 2);
+}
+
+TEST(LevelRuleDeathTest, L1_ACallToALevel2MethodEndsTheTest) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EQ(harness::call(kPush, [] { return 1; }), 1);
+  bool ran = false;
+  EXPECT_EXIT(harness::call(kTryPush, [&] { ran = true; }),
+              testing::ExitedWithCode(harness::kLevelRuleExitCode),
+              level_rule_report("L1_ACallToALevel2MethodEndsTheTest", "try_push", 2, 1));
+  EXPECT_FALSE(ran);
+}
+
+// From any thread of the test (a crew's worker, a parked operation), as from its body.
+TEST(LevelRuleDeathTest, L2_ACallToALevel3MethodFromAWorkerThreadEndsTheTest) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        harness::Crew crew;
+        crew.add("closer", 1, [](harness::Worker&) { harness::call(kClose, [] {}); });
+        crew.run();
+      },
+      testing::ExitedWithCode(harness::kLevelRuleExitCode),
+      level_rule_report("L2_ACallToALevel3MethodFromAWorkerThreadEndsTheTest", "close", 3, 2));
 }
 
 }  // namespace

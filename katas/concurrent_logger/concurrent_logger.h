@@ -3,32 +3,32 @@
 //
 // ConcurrentLogger takes log records from any number of threads and hands them, one at a time and
 // in one global order, to a LogSink (log_sink.h, provided: Level, LogRecord, LogSink) from a single
-// writer thread of its own. log() returns without waiting for the sink, unless too much is pending.
-// log(), flush() and sink_failures() may be called from any number of threads at once.
+// writer thread of its own. log(), flush() and sink_failures() may be called from any number of
+// threads at once.
 //
 // Guarantees:
-//   - Exactly once: every record log() accepted reaches sink.write() exactly once; nothing else
-//   does.
-//   - Order: records carry sequence 0, 1, 2, ... with no gap, and are written in that order. If one
-//     log() call happens-before another (same thread, or synchronised through anything at all), its
-//     record has the smaller sequence number.
-//   - Progress: the writer writes each record as soon as it can, without waiting for more records
-//     or for flush().
-//   - The sink is called (write and flush) from one writer thread only, never concurrently, and
-//   never
-//     from a thread that calls log() or flush().
-//   - Back-pressure: a record is pending from the moment log() accepts it until sink.write() for it
-//     has returned. At most `capacity` records are pending; log() blocks while `capacity` are
-//     pending, and only then. It never drops a record and never grows past the capacity.
-//   - A sink that throws: if sink.write() throws, that one record is lost, the failure is counted
-//   in
-//     sink_failures(), and the writer goes on with the next record. If sink.flush() throws, it is
-//     counted the same way and flush() still returns. No exception from the sink reaches any
-//     caller, and the process keeps running.
+//   - Exactly once (level 1): every record log() accepted reaches sink.write() exactly once, by the
+//     time the destructor returns at the latest; nothing else does. log() never drops a record.
+//   - Progress (level 1): the writer writes each record as soon as it can, without waiting for
+//     more records or for flush().
+//   - One writer (level 1): the sink is called (write and flush) from one writer thread only,
+//     never concurrently, and never from a thread that calls log() or flush().
+//   - Order (level 2): records carry sequence 0, 1, 2, ... with no gap, and are written in that
+//     order. If one log() call happens-before another (same thread, or synchronised through
+//     anything at all), its record has the smaller sequence number.
+//   - Back-pressure (level 3): a record is pending from the moment log() accepts it until
+//     sink.write() for it has returned. At most `capacity` records are pending; log() blocks
+//     while `capacity` are pending, and only then: it returns without waiting for the sink
+//     otherwise.
+//   - A sink that throws (level 3): if sink.write() throws, that one record is lost, the failure
+//     is counted in sink_failures(), and the writer goes on with the next record. If sink.flush()
+//     throws, it is counted the same way and flush() still returns. No exception from the sink
+//     reaches any caller, and the process keeps running.
 //
-//   Level 1: constructor, log, destructor: exactly once, sink never called concurrently.
+//   Level 1: constructor, log, destructor: exactly once, progress, one writer.
 //   Level 2: sequence numbers and order (program order, happens-before).
-//   Level 3: flush, the destructor's drain, back-pressure, a throwing sink (sink_failures).
+//   Level 3: flush, the destructor's last sink.flush(), back-pressure, a throwing sink
+//            (sink_failures).
 //
 // Replace each `throw NotImplemented(...)` (and the TODO in the destructor) with your code; add
 // members and includes as you need.
@@ -47,15 +47,16 @@ namespace kata {
 
 class ConcurrentLogger {
  public:
-  // A logger writing to `sink` (which must outlive it), with at most `capacity` records pending.
-  // Starts the writer thread. Throws std::invalid_argument if capacity is 0.
+  // A logger writing to `sink` (which must outlive it); level 3: with at most `capacity` records
+  // pending. Starts the writer thread. Throws std::invalid_argument if capacity is 0.
   explicit ConcurrentLogger(LogSink& sink, std::size_t capacity = 1024) {
     (void)sink, (void)capacity;
     throw NotImplemented("ConcurrentLogger::ConcurrentLogger");
   }
 
-  // Writes every record accepted so far, calls sink.flush() once more, stops the writer thread, and
-  // only then returns. No thread may be inside log() or flush() while it runs.
+  // Writes every record accepted so far, stops the writer thread, and only then returns (level 3:
+  // after its last write, the writer calls sink.flush() once more). No thread may be inside log()
+  // or flush() while it runs.
   ~ConcurrentLogger() {
     // TODO: drain what is pending, flush the sink, stop the writer thread.
   }
@@ -63,18 +64,19 @@ class ConcurrentLogger {
   ConcurrentLogger(const ConcurrentLogger&) = delete;
   ConcurrentLogger& operator=(const ConcurrentLogger&) = delete;
 
-  // Accepts a record {next sequence number, this thread's id, level, message} for the writer.
-  // Blocks while `capacity` records are pending; otherwise returns without waiting for the sink.
+  // Accepts a record {this thread's id, level, message; level 2: the next sequence number} for the
+  // writer. Level 3: blocks while `capacity` records are pending; otherwise returns without waiting
+  // for the sink.
   void log(Level level, std::string message) {
     (void)level, (void)message;
     throw NotImplemented("ConcurrentLogger::log");
   }
 
-  // Returns once every record accepted before this call is written AND sink.flush() has returned
-  // after those writes (the writer thread calls it, not this one).
+  // Level 3. Returns once every record accepted before this call is written AND sink.flush() has
+  // returned after those writes (the writer thread calls it, not this one).
   void flush() { throw NotImplemented("ConcurrentLogger::flush"); }
 
-  // How many sink calls (write or flush) have thrown so far.
+  // Level 3. How many sink calls (write or flush) have thrown so far.
   std::uint64_t sink_failures() const { throw NotImplemented("ConcurrentLogger::sink_failures"); }
 };
 

@@ -53,6 +53,11 @@ void describe_state(std::function<std::string()> describe);
 namespace detail {
 void arm_watchdog();
 void disarm_watchdog();
+// Ends the process as a failure of `test`: "<kind>: <text>" on stderr, then a gtest-style FAILED
+// line naming the test and the kind, and exit code `exit_code`. Shared by abandon_test() and the
+// level rule (level_rule.h), so that every harness verdict reads the same way.
+[[noreturn]] void end_test(const char* kind, const std::string& test, const std::string& text,
+                           int exit_code);
 }  // namespace detail
 
 }  // namespace harness

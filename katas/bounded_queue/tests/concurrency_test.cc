@@ -229,7 +229,7 @@ TEST_P(Concurrency, L2_MixedOperationsLoseNothing) {
 }
 
 // Level 3: close() lands in the middle of the stream. Exactly the pushes that returned true come
-// out.
+// out; an observer polls is_closed() meanwhile.
 TEST_P(Concurrency, L3_CloseMidStreamKeepsExactlyTheAcceptedItems) {
   const Shape shape = GetParam();
   const int per_producer = items_per_producer() / 2 + 1;
@@ -270,6 +270,11 @@ TEST_P(Concurrency, L3_CloseMidStreamKeepsExactlyTheAcceptedItems) {
   crew.add("closer", 1, [&](Worker&) {
     while (pushed_.load() < close_after) std::this_thread::yield();
     queue.close();
+  });
+  // is_closed() is read while another thread closes the queue: it must be as safe to call then as
+  // any other method, and say true from then on.
+  crew.add("observer", 1, [&](Worker& w) {
+    while (!queue.is_closed()) w.perturb();
   });
   crew.run();
   EXPECT_TRUE(queue.is_closed());

@@ -14,9 +14,6 @@ namespace {
 using namespace std::chrono_literals;
 using harness::watched;
 
-template <class T>
-using Queue = WatchedQueue<T>;
-
 // An item type with no default constructor: the queue must not need one.
 struct Ticket {
   explicit Ticket(int n) : number(n) {}
@@ -24,17 +21,19 @@ struct Ticket {
 };
 
 TEST(Contract, L1_ZeroCapacityThrows) {
-  EXPECT_THROW(Queue<int>(0), std::invalid_argument);
+  EXPECT_THROW(WatchedQueue<int>(0), std::invalid_argument);
 }
 
 TEST(Contract, L1_CapacityIsAsConstructed) {
-  Queue<int> queue(7);
+  WatchedQueue<int> queue(7);
   EXPECT_EQ(queue.capacity(), 7u);
   EXPECT_EQ(queue.size(), 0u);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(queue.push(i));
+  EXPECT_EQ(queue.capacity(), 7u) << "capacity() is the capacity given, not the room left";
 }
 
 TEST(Contract, L1_FifoOrderAndSize) {
-  Queue<int> queue(5);
+  WatchedQueue<int> queue(5);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(queue.push(i));
     EXPECT_EQ(queue.size(), static_cast<std::size_t>(i + 1));
@@ -48,7 +47,7 @@ TEST(Contract, L1_FifoOrderAndSize) {
 }
 
 TEST(Contract, L1_WrapsAroundManyTimes) {
-  Queue<int> queue(3);
+  WatchedQueue<int> queue(3);
   int next_in = 0, next_out = 0;
   for (int round = 0; round < 100; ++round) {
     for (int k = 0; k < 1 + round % 2; ++k) ASSERT_TRUE(queue.push(next_in++));
@@ -61,7 +60,7 @@ TEST(Contract, L1_WrapsAroundManyTimes) {
 }
 
 TEST(Contract, L1_MoveOnlyItems) {
-  Queue<std::unique_ptr<int>> queue(2);
+  WatchedQueue<std::unique_ptr<int>> queue(2);
   ASSERT_TRUE(queue.push(std::make_unique<int>(1)));
   auto second = std::make_unique<int>(2);
   ASSERT_TRUE(queue.push(std::move(second)));
@@ -74,7 +73,7 @@ TEST(Contract, L1_MoveOnlyItems) {
 }
 
 TEST(Contract, L1_NoDefaultConstructorNeeded) {
-  Queue<Ticket> queue(2);
+  WatchedQueue<Ticket> queue(2);
   ASSERT_TRUE(queue.push(Ticket(4)));
   const Ticket copy(5);
   ASSERT_TRUE(queue.push(copy));
@@ -83,7 +82,7 @@ TEST(Contract, L1_NoDefaultConstructorNeeded) {
 }
 
 TEST(Contract, L1_HeapItemsSurviveTheQueue) {
-  Queue<std::string> queue(4);
+  WatchedQueue<std::string> queue(4);
   const std::string big(1000, 'x');
   ASSERT_TRUE(queue.push(big));
   ASSERT_TRUE(queue.push(std::string(2000, 'y')));
@@ -92,7 +91,7 @@ TEST(Contract, L1_HeapItemsSurviveTheQueue) {
 }
 
 TEST(Contract, L2_TryPushFailsWhenFullAndKeepsTheItem) {
-  Queue<std::unique_ptr<int>> queue(1);
+  WatchedQueue<std::unique_ptr<int>> queue(1);
   ASSERT_TRUE(queue.try_push(std::make_unique<int>(1)));
   auto item = std::make_unique<int>(2);
   EXPECT_FALSE(queue.try_push(std::move(item)));
@@ -102,7 +101,7 @@ TEST(Contract, L2_TryPushFailsWhenFullAndKeepsTheItem) {
 }
 
 TEST(Contract, L2_TryPushConstRefWhenFull) {
-  Queue<std::string> queue(1);
+  WatchedQueue<std::string> queue(1);
   const std::string a = "a", b = "b";
   ASSERT_TRUE(queue.try_push(a));
   EXPECT_FALSE(queue.try_push(b));
@@ -110,7 +109,7 @@ TEST(Contract, L2_TryPushConstRefWhenFull) {
 }
 
 TEST(Contract, L2_TryPopOnEmptyReturnsNothing) {
-  Queue<int> queue(2);
+  WatchedQueue<int> queue(2);
   EXPECT_FALSE(queue.try_pop().has_value());
   ASSERT_TRUE(queue.try_push(3));
   EXPECT_EQ(queue.try_pop(), 3);
@@ -120,7 +119,7 @@ TEST(Contract, L2_TryPopOnEmptyReturnsNothing) {
 // The timed operations must wait at least their timeout (the standard clocks never wake early from a
 // predicate wait) and give up in reasonable time; the upper bound is loose for a loaded machine.
 TEST(Contract, L2_TryPushForTimesOutOnAFullQueue) {
-  Queue<std::unique_ptr<int>> queue(1);
+  WatchedQueue<std::unique_ptr<int>> queue(1);
   ASSERT_TRUE(queue.push(std::make_unique<int>(1)));
   auto item = std::make_unique<int>(2);
   auto start = std::chrono::steady_clock::now();
@@ -134,7 +133,7 @@ TEST(Contract, L2_TryPushForTimesOutOnAFullQueue) {
 }
 
 TEST(Contract, L2_TryPopForTimesOutOnAnEmptyQueue) {
-  Queue<int> queue(1);
+  WatchedQueue<int> queue(1);
   auto start = std::chrono::steady_clock::now();
   auto item = watched("try_pop_for(50 ms) on an empty queue", "it must give up after its timeout",
                       [&] { return queue.try_pop_for(50ms); });
@@ -145,7 +144,7 @@ TEST(Contract, L2_TryPopForTimesOutOnAnEmptyQueue) {
 }
 
 TEST(Contract, L2_TimedOperationsSucceedAtOnceWhenTheyCan) {
-  Queue<int> queue(1);
+  WatchedQueue<int> queue(1);
   EXPECT_TRUE(watched("try_push_for(1 h) on an empty queue", "there is room: no wait",
                       [&] { return queue.try_push_for(1, std::chrono::hours(1)); }));
   EXPECT_EQ(watched("try_pop_for(1 h) on a non-empty queue", "there is an item: no wait",
@@ -154,7 +153,7 @@ TEST(Contract, L2_TimedOperationsSucceedAtOnceWhenTheyCan) {
 }
 
 TEST(Contract, L3_PushAfterCloseFailsAndKeepsTheItem) {
-  Queue<std::unique_ptr<int>> queue(4);
+  WatchedQueue<std::unique_ptr<int>> queue(4);
   queue.close();
   EXPECT_TRUE(queue.is_closed());
   auto item = std::make_unique<int>(9);
@@ -168,7 +167,7 @@ TEST(Contract, L3_PushAfterCloseFailsAndKeepsTheItem) {
 }
 
 TEST(Contract, L3_CloseDrainsWhatIsLeft) {
-  Queue<int> queue(4);
+  WatchedQueue<int> queue(4);
   ASSERT_TRUE(queue.push(1));
   ASSERT_TRUE(queue.push(2));
   ASSERT_TRUE(queue.push(3));
@@ -189,7 +188,7 @@ TEST(Contract, L3_CloseDrainsWhatIsLeft) {
 }
 
 TEST(Contract, L3_CloseIsIdempotent) {
-  Queue<int> queue(2);
+  WatchedQueue<int> queue(2);
   EXPECT_FALSE(queue.is_closed());
   ASSERT_TRUE(queue.push(1));
   queue.close();

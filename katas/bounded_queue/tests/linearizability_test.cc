@@ -35,16 +35,16 @@ using harness::Worker;
 using Item = RecordedQueue::Item;
 using namespace std::chrono_literals;
 
-struct Shape {
+struct HistoryShape {
   int threads;
   std::size_t capacity;
 };
 
-const auto shape_name =
-    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"cap", &Shape::capacity});
+const auto history_shape_name = harness::name_params(std::pair{"t", &HistoryShape::threads},
+                                                     std::pair{"cap", &HistoryShape::capacity});
 
 // Unique items: thread * 1000 + sequence (+1, so that no item is 0).
-Item make_item(int thread, int seq) { return thread * 1000 + seq + 1; }
+Item unique_item(int thread, int seq) { return thread * 1000 + seq + 1; }
 
 // Timed calls: half with a zero timeout (a poll must still take an item that is there, or a slot
 // that is free), half with a short one.
@@ -52,13 +52,13 @@ std::chrono::microseconds timeout(Worker& w) {
   return std::chrono::microseconds(w.chance(0.5) ? 0 : 50);
 }
 
-class Linearizability : public testing::TestWithParam<Shape> {
+class Linearizability : public testing::TestWithParam<HistoryShape> {
  protected:
   // Runs `runs` short histories, each made by `body` on a fresh queue; checks each; stops at the
   // first one that fails, with its report.
   template <class Body>
   void check_histories(int extra_threads, Body body) {
-    const Shape shape = GetParam();
+    const HistoryShape shape = GetParam();
     const int runs = harness::scaled(250);
     std::atomic<int> run{0};
     harness::describe_state([&] {
@@ -99,14 +99,14 @@ class Linearizability : public testing::TestWithParam<Shape> {
 
 // Level 1: producers push, consumers pop exactly as many; anyone may ask size().
 TEST_P(Linearizability, L1_PushPopAndSizeHistories) {
-  const Shape shape = GetParam();
+  const HistoryShape shape = GetParam();
   const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
   check_histories(0, [&](RecordedQueue& queue, int ops) {
     harness::Crew crew;
     crew.add("producer", producers, [&](Worker& w) {
       for (int s = 0; s < ops; ++s) {
         if (w.chance(0.2)) queue.size(w.index());
-        ASSERT_TRUE(queue.push(w.index(), make_item(w.index(), s)));
+        ASSERT_TRUE(queue.push(w.index(), unique_item(w.index(), s)));
         done_one();
         w.perturb();
       }
@@ -130,14 +130,14 @@ TEST_P(Linearizability, L1_PushPopAndSizeHistories) {
 // (the checker decides whether failing was possible); the same item is then pushed by a blocking
 // push (and a failed pop is followed by a blocking pop), so every history stays short.
 TEST_P(Linearizability, L2_TryAndTimedCallHistories) {
-  const Shape shape = GetParam();
+  const HistoryShape shape = GetParam();
   const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
   check_histories(0, [&](RecordedQueue& queue, int ops) {
     harness::Crew crew;
     crew.add("producer", producers, [&](Worker& w) {
       const int t = w.index();
       for (int s = 0; s < ops; ++s) {
-        const Item item = make_item(t, s);
+        const Item item = unique_item(t, s);
         bool pushed = false;
         switch (w.uniform(0, 2)) {
           case 0:
@@ -189,7 +189,7 @@ TEST_P(Linearizability, L2_TryAndTimedCallHistories) {
 // random number of calls, or as soon as every other thread is done or inside a blocking call (so
 // no run can deadlock). Pushes after close fail; pops drain what is left, then return nullopt.
 TEST_P(Linearizability, L3_HistoriesWithClose) {
-  const Shape shape = GetParam();
+  const HistoryShape shape = GetParam();
   check_histories(1, [&](RecordedQueue& queue, int ops) {
     std::atomic<int> finished{0}, blocking{0}, calls{0};
     harness::Crew crew;
@@ -202,7 +202,7 @@ TEST_P(Linearizability, L3_HistoriesWithClose) {
       } finished_guard{finished};
       const int t = w.index();
       for (int s = 0; s < ops; ++s) {
-        const Item item = make_item(t, s);
+        const Item item = unique_item(t, s);
         switch (w.uniform(0, 9)) {
           case 0:
           case 1:
@@ -254,6 +254,8 @@ TEST_P(Linearizability, L3_HistoriesWithClose) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,
-                         testing::Values(Shape{3, 1}, Shape{4, 2}, Shape{4, 4}), shape_name);
+                         testing::Values(HistoryShape{3, 1}, HistoryShape{4, 2},
+                                         HistoryShape{4, 4}),
+                         history_shape_name);
 
 }  // namespace

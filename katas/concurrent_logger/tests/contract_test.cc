@@ -30,7 +30,7 @@ std::vector<std::string> numbered(int from, int to) {
 
 TEST(Contract, L1_ZeroCapacityThrows) {
   CheckingSink sink;
-  EXPECT_THROW(under_test::ConcurrentLogger(sink, 0), std::invalid_argument);
+  EXPECT_THROW(Logger(sink, 0), std::invalid_argument);
 }
 
 TEST(Contract, L1_NothingLoggedNothingWritten) {

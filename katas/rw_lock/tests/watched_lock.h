@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "harness/background.h"
+#include "harness/level_rule.h"
 #include "harness/stress.h"
 #include "harness/under_test.h"
 #include "harness/watchdog.h"
@@ -27,22 +28,22 @@ class WatchedLock {
   // Lockable and SharedLockable, like the class under test: std::unique_lock<WatchedLock> and
   // std::shared_lock<WatchedLock> work.
   void lock() {
-    harness::watched("lock()", kBlockingHint, [&] { lock_.lock(); });
+    harness::call(kLock, [&] { lock_.lock(); });
   }
   bool try_lock() {
-    return harness::watched("try_lock()", kTryHint, [&] { return lock_.try_lock(); });
+    return harness::call(kTryLock, [&] { return lock_.try_lock(); });
   }
   void unlock() {
-    harness::watched("unlock()", kUnlockHint, [&] { lock_.unlock(); });
+    harness::call(kUnlock, [&] { lock_.unlock(); });
   }
   void lock_shared() {
-    harness::watched("lock_shared()", kBlockingHint, [&] { lock_.lock_shared(); });
+    harness::call(kLockShared, [&] { lock_.lock_shared(); });
   }
   bool try_lock_shared() {
-    return harness::watched("try_lock_shared()", kTryHint, [&] { return lock_.try_lock_shared(); });
+    return harness::call(kTryLockShared, [&] { return lock_.try_lock_shared(); });
   }
   void unlock_shared() {
-    harness::watched("unlock_shared()", kUnlockHint, [&] { lock_.unlock_shared(); });
+    harness::call(kUnlockShared, [&] { lock_.unlock_shared(); });
   }
 
  private:
@@ -51,6 +52,15 @@ class WatchedLock {
       "a lost wake-up, or a deadlock?";
   static constexpr const char* kTryHint = "a try_ call never waits: does it block on a condition?";
   static constexpr const char* kUnlockHint = "unlocking never waits: a deadlock?";
+
+  // Each method at the level rw_lock.h's banner gives it (harness/level_rule.h): every method is
+  // level 1; the higher levels are about fairness, not about methods.
+  static constexpr harness::Method kLock{"lock()", 1, kBlockingHint};
+  static constexpr harness::Method kTryLock{"try_lock()", 1, kTryHint};
+  static constexpr harness::Method kUnlock{"unlock()", 1, kUnlockHint};
+  static constexpr harness::Method kLockShared{"lock_shared()", 1, kBlockingHint};
+  static constexpr harness::Method kTryLockShared{"try_lock_shared()", 1, kTryHint};
+  static constexpr harness::Method kUnlockShared{"unlock_shared()", 1, kUnlockHint};
 
   under_test::RWLock lock_;
 };

@@ -148,6 +148,51 @@ TEST_P(Concurrency, L1_SharedKeysInsertEraseBalance) {
   EXPECT_EQ(map.size(), present) << "size() is not the number of keys present";
 }
 
+// Level 1: writers overwrite a few keys with rising versions, and publish each version once its
+// insert_or_assign() has returned; readers read a published version, then get() the key. A call
+// takes effect before it returns, so the get() must find the key (it is never absent), at that
+// version or a later one: an older value, or none, is a write seen out of its real-time order.
+TEST_P(Concurrency, L1_AGetSeesEveryWriteThatReturnedBeforeIt) {
+  const Shape shape = GetParam();
+  constexpr int kKeys = 4;
+  const int writers = std::max(1, shape.threads / 2);
+  const int readers = std::max(1, shape.threads - writers);
+  const int versions = harness::scaled(16000);
+  Map map(shape.stripes);
+  for (Key key = 0; key < kKeys; ++key) ASSERT_TRUE(map.insert(key, 0));
+  std::vector<std::atomic<std::int64_t>> published(kKeys);  // the last version whose write returned
+  std::atomic<int> writers_left{writers};
+  start_bookkeeping("versions written");
+
+  harness::Crew crew;
+  crew.add("writer", writers, [&](Worker& w) {
+    // Each key has one writer, so its versions rise.
+    for (std::int64_t version = 1; version <= versions; ++version) {
+      for (Key key = w.index(); key < kKeys; key += writers) {
+        map.insert_or_assign(key, version);
+        published[key].store(version, std::memory_order_release);
+      }
+      done_one();
+      w.perturb();
+    }
+    writers_left.fetch_sub(1);
+  });
+  crew.add("reader", readers, [&](Worker& w) {
+    while (writers_left.load() > 0) {
+      const Key key = w.uniform(0, kKeys - 1);
+      const std::int64_t seen = published[key].load(std::memory_order_acquire);
+      const std::optional<std::int64_t> got = map.get(key);
+      ASSERT_TRUE(got.has_value()) << "key " << key << " is present all along (only overwritten), "
+                                   << "yet get() did not find it";
+      ASSERT_GE(*got, seen) << "get(" << key << ") returned version " << *got << " although the "
+                            << "insert_or_assign() of version " << seen
+                            << " had returned before the get() started";
+      w.perturb();
+    }
+  });
+  crew.run();
+}
+
 // Level 2: every thread adds 1 to the same few hot keys with compute(). The totals must be exact:
 // a read, then a separate write, loses increments.
 TEST_P(Concurrency, L2_SameKeyComputeIncrementsAddUpExactly) {

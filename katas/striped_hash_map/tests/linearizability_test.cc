@@ -73,15 +73,15 @@ class RecordedMap {
   harness::lin::Recorder<Op, Result> recorder_;
 };
 
-struct Shape {
+struct HistoryShape {
   int threads;
   std::size_t stripes;
 };
 
-const auto shape_name =
-    harness::name_params(std::pair{"t", &Shape::threads}, std::pair{"s", &Shape::stripes});
+const auto history_shape_name = harness::name_params(std::pair{"t", &HistoryShape::threads},
+                                                     std::pair{"s", &HistoryShape::stripes});
 
-class Linearizability : public testing::TestWithParam<Shape> {
+class Linearizability : public testing::TestWithParam<HistoryShape> {
  protected:
   // Runs many short histories, each by `threads` threads making `ops` calls chosen by `call` on a
   // fresh map; checks each; stops at the first one that fails, with its report.
@@ -206,6 +206,8 @@ TEST_P(Linearizability, L3_HistoriesWhileTheTableGrows) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,
-                         testing::Values(Shape{3, 1}, Shape{3, 2}, Shape{4, 4}), shape_name);
+                         testing::Values(HistoryShape{3, 1}, HistoryShape{3, 2},
+                                         HistoryShape{4, 4}),
+                         history_shape_name);
 
 }  // namespace
