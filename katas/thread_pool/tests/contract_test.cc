@@ -35,12 +35,28 @@ class Occupied {
                      "every pool thread must pick up a task: too few threads?",
                      [&] { started_.wait(); });
   }
-  void release() { gate_.open(); }
+  // Releases the tasks, if not yet, and waits until they have finished with the gate.
+  ~Occupied() {
+    release();
+    for (auto& f : futures_) {
+      if (f.valid()) {
+        harness::watched("a held task finishing", "its gate is open", [&] { f.wait(); });
+      }
+    }
+  }
+  Occupied(const Occupied&) = delete;
+  Occupied& operator=(const Occupied&) = delete;
+
+  void release() {
+    if (!released_) gate_.open();
+    released_ = true;
+  }
   std::vector<std::future<std::thread::id>>& futures() { return futures_; }
 
  private:
   std::latch started_;
   Gate gate_;
+  bool released_ = false;
   std::vector<std::future<std::thread::id>> futures_;
 };
 
@@ -97,8 +113,8 @@ TEST(Contract, L1_ExceptionReachesTheFuture) {
 // submit() only queues the task: a task's subtask cannot have run on a 1-thread pool by the time
 // submit() returns to the task, since the one pool thread is still running the task.
 TEST(Contract, L1_SubmitNeverRunsTheTaskItself) {
+  std::atomic<bool> sub_ran{false};  // before the pool: the subtask may run until it is destroyed
   WatchedPool pool(1);
-  std::atomic<bool> sub_ran{false};
   auto outer = pool.submit([&] {
     auto sub = pool.submit([&] { sub_ran = true; });
     return sub_ran.load();
@@ -195,7 +211,7 @@ TEST(Contract, L2_ShutdownTwiceIsHarmless) {
   WatchedPool pool(3);
   auto future = pool.submit([] { return 1; });
   pool.shutdown();
-  pool.shutdown();
+  EXPECT_NO_THROW(pool.shutdown()) << "a second shutdown() must be harmless";
   EXPECT_EQ(pool.shutdown_now(), 0u) << "nothing is left to discard after shutdown()";
   EXPECT_EQ(future.get(), 1);
   pool.destroy();
@@ -237,11 +253,12 @@ TEST(Contract, L2_ShutdownNowDiscardsQueuedTasks) {
 // Level 3: tasks a pool thread submits go onto its own deque, and it runs the newest first. The
 // other pool thread is held at a gate the whole time, so it can neither steal nor run anything.
 TEST(Contract, L3_OwnerRunsItsOwnTasksNewestFirst) {
-  WatchedPool pool(2);
-  Occupied other(pool, 1);
+  // Before the pool: the subtasks use them until the pool is destroyed.
   std::mutex order_mutex;
   std::vector<int> order;
   std::latch all_ran(3);
+  WatchedPool pool(2);
+  Occupied other(pool, 1);
   auto spawner = pool.submit([&] {
     for (int i = 1; i <= 3; ++i) {
       pool.submit([&, i] {
@@ -267,11 +284,12 @@ TEST(Contract, L3_OwnerRunsItsOwnTasksNewestFirst) {
 // spawner's thread submits three subtasks, frees the other pool thread, and then stays busy until
 // all three have run: only the thief can run them, one by one, oldest first.
 TEST(Contract, L3_ThiefStealsOldestFirst) {
-  WatchedPool pool(2);
-  Occupied other(pool, 1);
+  // Before the pool: the subtasks use them until the pool is destroyed.
   std::mutex order_mutex;
   std::vector<int> order;
   std::latch all_ran(3);
+  WatchedPool pool(2);
+  Occupied other(pool, 1);
   auto spawner = pool.submit([&] {
     for (int i = 1; i <= 3; ++i) {
       pool.submit([&, i] {
