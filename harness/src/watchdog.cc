@@ -215,6 +215,12 @@ WatchScope::~WatchScope() {
   g_slots[slot_].since_ns.store(0, std::memory_order_release);
 }
 
+void note_progress() {
+  if (int slot = my_slot(); slot >= 0) {
+    g_slots[slot].last_done_ns.store(now_ns(), std::memory_order_relaxed);
+  }
+}
+
 void name_this_thread(const char* role, int index) {
   t_slot.role = role;
   t_slot.role_index = index;

@@ -38,6 +38,11 @@ decltype(auto) watched(const char* what, const char* hint, F&& op) {
   return std::forward<F>(op)();
 }
 
+// Counts as progress, as a watched operation's return does: for work that runs nested inside a
+// long watched call (a task a thread pool runs while its thread waits in a watched wait()), whose
+// own watched calls, being nested, record nothing.
+void note_progress();
+
 // Names the calling thread in reports, e.g. ("consumer", 2). `role` must be a literal.
 void name_this_thread(const char* role, int index);
 
