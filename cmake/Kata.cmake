@@ -9,13 +9,17 @@
 # against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
 # labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
 # labelled mutants, that passes only when the suite catches it. The untouched skeleton gets one test,
-# labelled skeleton, that checks every test fails fast with the not-implemented message.
+# labelled skeleton, that checks every test fails fast with the not-implemented message. Each
+# answer in solutions/<name>/answers/*.h (a whole learner answer, docs/answers.md) gets the learner's
+# test binaries per variant, built by target `answers`, and one CTest test, labelled answers, that
+# grades it with the grader and checks the verdict it declares.
 include(GoogleTest)
 
 add_custom_target(katas)        # the learner's test binaries
 add_custom_target(references)   # the references' test binaries
 add_custom_target(mutants)      # the mutants' test binaries
 add_custom_target(kata_benchmarks)  # one Google Benchmark binary per kata
+add_custom_target(answers ALL)  # the answers corpus' test binaries (solutions/<kata>/answers/)
 
 set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
 
@@ -47,8 +51,24 @@ endif()
 endfunction()
 
 # The grader reads what kata_add() registered from <build>/katas/<name>.json, so it needs no
-# knowledge of the layout.
+# knowledge of the layout: the kata's headers and variants, and every target by role (learner,
+# reference, mutant, benchmark, self-check) and variant, with the answers' (docs/report.md).
 file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
+
+# _kata_json_set(<json variable> <value> <key or index>...): sets the member at that path of the
+# JSON document in the variable to the string `value`, escaped (a path with a quote or a backslash
+# still makes valid JSON). An index one past an array's end appends.
+function(_kata_json_set json value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(JSON doc SET "${${json}}" ${ARGN} "\"${value}\"")
+  set(${json} "${doc}" PARENT_SCOPE)
+endfunction()
+
+# Writes kata_add()'s manifest, the JSON document in its variable `manifest`.
+macro(_kata_write_manifest)
+  file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json "${manifest}\n")
+endmacro()
 
 # kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
@@ -84,16 +104,29 @@ function(kata_add name)
   set(reference_ns solution)
   set(reference_warn kata_strict)
 
-  string(REPLACE ";" "\", \"" variants_json "${variants}")
+  set(kata_role learner)  # the word the manifest and the grader use for the learner's side
+  set(reference_role reference)
+
+  # The manifest, filled in as the targets are made. targets: role -> variant -> target (the
+  # benchmarks: role -> target, or null), each binary at the top of the build tree.
   set(fixture false)
   if(ARG_LEARNER_HEADER)
     set(fixture true)
   endif()
-  file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
-"{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
- \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
- \"fixture\": ${fixture}}
-")
+  set(manifest "{}")
+  _kata_json_set(manifest "${name}" name)
+  _kata_json_set(manifest "${kata_dir}" dir)
+  _kata_json_set(manifest "${kata_header}" learner_header)
+  _kata_json_set(manifest "${reference_header}" reference_header)
+  string(JSON manifest SET "${manifest}" variants "[]")
+  foreach(variant IN LISTS variants)
+    string(JSON count LENGTH "${manifest}" variants)
+    _kata_json_set(manifest "${variant}" variants ${count})
+  endforeach()
+  string(JSON manifest SET "${manifest}" fixture ${fixture})
+  string(JSON manifest SET "${manifest}" targets
+         "{\"learner\": {}, \"reference\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
+  string(JSON manifest SET "${manifest}" answers "[]")
 
   foreach(variant IN LISTS variants)
     foreach(who kata reference)
@@ -101,6 +134,7 @@ function(kata_add name)
       _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
                         NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
       add_dependencies(${who}s ${target})
+      _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
       # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
       # crashes or hangs at start-up cannot break the build.
       gtest_discover_tests(${target}
@@ -137,6 +171,8 @@ function(kata_add name)
                                                     Threads::Threads)
       add_dependencies(kata_benchmarks ${bench_target})
     endforeach()
+    _kata_json_set(manifest ${name}_benchmark targets benchmark)
+    _kata_json_set(manifest ${name}_benchmark_selfcheck targets self-check)
     target_compile_definitions(${name}_benchmark PRIVATE
       KATA_LEARNER_HEADER="${kata_header}" KATA_REFERENCE_HEADER="${reference_header}")
     target_compile_definitions(${name}_benchmark_selfcheck PRIVATE KATA_LEARNER_NS=solution
@@ -144,7 +180,8 @@ function(kata_add name)
   endif()
 
   if(ARG_LEARNER_HEADER)
-    return()  # a grader fixture: no skeleton to check, no mutants
+    _kata_write_manifest()
+    return()  # a grader fixture: no skeleton to check, no mutants, no answers
   endif()
 
   add_test(NAME ${name}/skeleton
@@ -186,10 +223,42 @@ function(kata_add name)
     _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
                       WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
     add_dependencies(mutants ${target})
+    string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
+    _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
+    _kata_json_set(manifest ${target} targets mutant ${mutant} target)
     add_test(NAME ${name}/mutant/${mutant}
              COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
                      --filter "${filter}" $<TARGET_FILE:${target}>)
     set_tests_properties(${name}/mutant/${mutant} PROPERTIES
       LABELS "mutants;${name};${variant}" TIMEOUT 300)
   endforeach()
+
+  # solutions/<name>/answers/*.h: whole learner answers, each declaring the verdict the grader must
+  # give it (docs/answers.md). Each is built as the learner's header is (namespace kata, warnings
+  # never errors), in every variant; answers_test.py grades it with the grader, which takes the
+  # expected tests from the reference's binaries above.
+  file(GLOB answer_files CONFIGURE_DEPENDS ${solution_dir}/answers/*.h)
+  foreach(answer_file IN LISTS answer_files)
+    get_filename_component(answer ${answer_file} NAME_WE)
+    set(entry "{\"targets\": {}}")
+    _kata_json_set(entry "${answer}" name)
+    _kata_json_set(entry "${answer_file}" header)
+    foreach(variant IN LISTS variants)
+      set(target ${name}_answer_${answer}_${variant})
+      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${answer_file}
+                        NS ${kata_ns} WARNINGS ${kata_warn} SOURCES ${sources})
+      add_dependencies(answers ${target})
+      _kata_json_set(entry ${target} targets ${variant})
+    endforeach()
+    string(JSON count LENGTH "${manifest}" answers)
+    string(JSON manifest SET "${manifest}" answers ${count} "${entry}")
+    # RUN_SERIAL: the grader runs the build tool on this build tree, which two at once would share.
+    add_test(NAME answers/${name}/${answer}
+             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/tests/answers_test.py
+                     --build-dir ${CMAKE_BINARY_DIR} ${name}/${answer})
+    set_tests_properties(answers/${name}/${answer} PROPERTIES
+      LABELS "answers;${name}" TIMEOUT 900 RUN_SERIAL TRUE)
+  endforeach()
+
+  _kata_write_manifest()
 endfunction()

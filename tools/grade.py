@@ -66,6 +66,17 @@ def registered_katas(build_dir):
     return {p.stem: json.loads(p.read_text()) for p in sorted((build_dir / "katas").glob("*.json"))}
 
 
+def answer_manifest(known, spec):
+    """The manifest of the kata of answer `spec` ("<kata>/<name>", docs/answers.md) with the answer
+    in the learner's place and no benchmark; None if the build registered no such answer."""
+    kata, _, name = spec.partition("/")
+    for answer in known.get(kata, {}).get("answers", []):
+        if answer["name"] == name:
+            targets = dict(known[kata]["targets"], learner=answer["targets"], benchmark=None)
+            return dict(known[kata], learner_header=answer["header"], targets=targets, answer=name)
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Tampering checks on the submitted header (static: nothing of the learner's code runs here)
 
@@ -97,6 +108,8 @@ def tamper_findings(kata):
     if deps.returncode == 0:
         solution_dir = str(Path(reference).resolve().parent)
         for path in deps.stdout.replace("\\\n", " ").split()[1:]:
+            if Path(path).resolve() == Path(learner).resolve():
+                continue  # the header itself: an answer of the corpus lives in solutions/
             if str(Path(path).resolve()).startswith(solution_dir) or "solutions/" in path:
                 findings.append(f"the header includes the reference solution ({path})")
                 break
@@ -109,15 +122,19 @@ def tamper_findings(kata):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, variants, jobs, who):
+def build(build_dir, manifest, variants, jobs, who):
+    """Builds the test binaries of role `who` in the kata's `manifest`, the reference's plain one
+    (expected_tests) and the benchmark, if the kata has one."""
     # A header that no longer compiles must show as not built, never as its last good binary.
-    bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
-    if who == "kata":
+    bench = manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+    if who == "learner":
         for variant in variants:
-            (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
-        (build_dir / bench).unlink(missing_ok=True)
-    targets = [f"{kata}_{who}_{v}" for v in variants] + [f"{kata}_reference_plain"]
-    if (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
+            (build_dir / manifest["targets"]["learner"][variant]).unlink(missing_ok=True)
+        if bench:
+            (build_dir / bench).unlink(missing_ok=True)
+    targets = [manifest["targets"][who][v] for v in variants]
+    targets.append(manifest["targets"]["reference"]["plain"])
+    if bench:
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
                            *targets, "--", "-k", "0"], capture_output=True, text=True)
@@ -127,31 +144,31 @@ def build(build_dir, kata, variants, jobs, who):
         error = (f"{match['where']}: {match['what']}" if match
                  else (proc.stdout + proc.stderr).strip().splitlines()[-1])
         error = error.replace(str(ROOT) + "/", "")
-    built = {v: (build_dir / f"{kata}_{who}_{v}").exists() for v in variants}
+    built = {v: (build_dir / manifest["targets"][who][v]).exists() for v in variants}
     return built, error
 
 
 # ---------------------------------------------------------------------------------------------
 # 3. Tests
 
-def expected_tests(build_dir, kata):
+def expected_tests(build_dir, manifest):
     """The tests the suite defines, listed from the reference's binary (same sources)."""
-    binary = build_dir / f"{kata}_reference_plain"
+    binary = build_dir / manifest["targets"]["reference"]["plain"]
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir, kata, expected, built, jobs, setarch, who):
+def run_tests(build_dir, manifest, expected, built, jobs, setarch, who):
     """{variant: {test: verdict}} (test_runner.run_suite) for every variant that was built; the
     variants run side by side, `jobs` at a time."""
-    work = build_dir / "grade-runs" / kata / who
+    work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
     variants = [v for v in built if built[v]]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = {v: pool.submit(test_runner.run_suite, build_dir / f"{kata}_{who}_{v}", expected,
-                               work / v, setarch, build_dir) for v in variants}
+        runs = {v: pool.submit(test_runner.run_suite, build_dir / manifest["targets"][who][v],
+                               expected, work / v, setarch, build_dir) for v in variants}
         return {v: future.result() for v, future in runs.items()}
 
 
@@ -329,8 +346,10 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
     tagged with the number of the process that ran it ("process"); returns
     summarize_benchmark of them (or {"error": ...})."""
-    binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
-    if not binary.exists():
+    bench = registered_katas(build_dir)[kata]["targets"]["self-check" if who == "reference"
+                                                         else "benchmark"]
+    binary = build_dir / bench if bench else None
+    if binary is None or not binary.exists():
         return None
     filters, error = _workload_filters(binary, peers)
     if error:
@@ -457,16 +476,16 @@ def summarize_benchmark(data):
 def grade_kata(args, build_dir, manifest, index, total):
     started = time.monotonic()
     kata = manifest["name"]
-    who = "reference" if args.self_check else "kata"
+    who = "reference" if args.self_check else "learner"
     progress(f"[{index}/{total}] {kata}: checking the header")
     report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(manifest)}
     progress(f"[{index}/{total}] {kata}: building")
-    built, error = build(build_dir, kata, manifest["variants"], args.jobs, who)
+    built, error = build(build_dir, manifest, manifest["variants"], args.jobs, who)
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
-    expected = expected_tests(build_dir, kata)
-    verdicts = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who)
+    expected = expected_tests(build_dir, manifest)
+    verdicts = run_tests(build_dir, manifest, expected, built, args.jobs, args.setarch, who)
     report["tests"] = grade_tests(kata, expected, built, verdicts)
     correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
     report["benchmark"] = None
@@ -496,6 +515,9 @@ def main():
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")
+    parser.add_argument("--answer", action="append", default=[], metavar="KATA/NAME",
+                        help="grade an answer of the corpus (solutions/KATA/answers/NAME.h, "
+                             "docs/answers.md) as if it were the learner's, without benchmark")
     args = parser.parse_args()
     args.setarch = ["setarch", os.uname().machine, "-R"] if args.setarch else []
 
@@ -507,8 +529,21 @@ def main():
     if unknown:
         print(f"unknown kata(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
         return 2
-    reports = [grade_kata(args, build_dir, known[kata], i + 1, len(katas))
-               for i, kata in enumerate(katas)]
+    manifests = [known[kata] for kata in katas]
+    if args.answer:
+        if args.katas or args.self_check:
+            print("--answer grades answers only: no kata names, no --self-check", file=sys.stderr)
+            return 2
+        manifests = [answer_manifest(known, spec) for spec in args.answer]
+        if None in manifests:
+            names = [f"{k}/{a['name']}" for k in known for a in known[k].get("answers", [])]
+            wrong = [spec for spec, m in zip(args.answer, manifests) if m is None]
+            print(f"unknown answer(s): {', '.join(wrong)}; known: {', '.join(names) or 'none'}",
+                  file=sys.stderr)
+            return 2
+        args.no_bench = True
+    reports = [grade_kata(args, build_dir, manifest, i + 1, len(manifests))
+               for i, manifest in enumerate(manifests)]
     document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
                 "graded": "reference (self-check)" if args.self_check else "learner",
                 "machine": {"cores": os.cpu_count()}, "katas": reports}
