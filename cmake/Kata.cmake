@@ -52,7 +52,7 @@ endfunction()
 
 # The grader reads what kata_add() registered from <build>/katas/<name>.json, so it needs no
 # knowledge of the layout: the kata's headers and variants, and every target by role (learner,
-# reference, mutant, benchmark, self-check) and variant, with the answers' (docs/report.md).
+# reference, mutant, benchmark, self-check) and variant, with the answers' (docs/answers.md).
 file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
 
 # _kata_json_set(<json variable> <value> <key or index>...): sets the member at that path of the
@@ -257,7 +257,7 @@ function(kata_add name)
              COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/tests/answers_test.py
                      --build-dir ${CMAKE_BINARY_DIR} ${name}/${answer})
     set_tests_properties(answers/${name}/${answer} PROPERTIES
-      LABELS "answers;${name}" TIMEOUT 900 RUN_SERIAL TRUE)
+      LABELS "answers;${name}" TIMEOUT 1500 RUN_SERIAL TRUE)
   endforeach()
 
   _kata_write_manifest()

@@ -157,7 +157,11 @@ def catch_rate(build_dir: Path, spec: str, answer: dict[str, Any], runs: int,
     if expectation.caught_by is None:
         print(f"{spec}: declares no catching test (level {expectation.level})")
         return True
-    binaries = {v: build_dir / t for v, t in answer["targets"].items()}
+    binaries = {v: build_dir / t for v, t in answer["targets"].items()
+                if (build_dir / t).exists()}
+    if not binaries:
+        print(f"{spec}: none of its test binaries is built")
+        return False
     listed = gtest_run.list_tests(str(build_dir / grade.registered_katas(build_dir)[
         answer["kata"]]["targets"]["reference"]["plain"]))
     tests = [t for t in listed if short_name(t) == expectation.caught_by]
@@ -180,9 +184,11 @@ def catch_rate(build_dir: Path, spec: str, answer: dict[str, Any], runs: int,
         print(f"  run {run + 1}: " + ", ".join(f"{v} {n}" for v, n in per_variant.items()),
               flush=True)
     shutil.rmtree(work, ignore_errors=True)
+    missing = sorted(set(answer["targets"]) - set(binaries))
     print(f"{spec}: {expectation.caught_by} failed with {expectation.kind} in {caught_runs} of "
           f"{runs} runs (per variant: "
-          + ", ".join(f"{v} {n}/{runs}" for v, n in per_variant.items()) + ")")
+          + ", ".join(f"{v} {n}/{runs}" for v, n in per_variant.items()) + ")"
+          + (f"; not built, not run: {', '.join(missing)}" if missing else ""))
     return caught_runs == runs
 
 
@@ -194,7 +200,7 @@ def main() -> int:
     parser.add_argument("--build-dir", default=str(grade.ROOT / "build"))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     build_dir = Path(args.build_dir).resolve()
     known = registered(build_dir)
     unknown = [a for a in args.answers if a not in known]

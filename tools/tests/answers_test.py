@@ -20,6 +20,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 import answers  # noqa: E402
 import validate_report  # noqa: E402
 
+# Below the ctest TIMEOUT of answers/<kata>/<name> (cmake/Kata.cmake), so a slow grading is reported
+# as such rather than killed without a word.
+GRADE_SECONDS = 1400
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
@@ -40,9 +44,13 @@ def main() -> int:
         return 1
     out = build / "answers-reports" / args.answer
     (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--answer", args.answer,
-                           "--build-dir", str(build), "--out", str(out), "--jobs", str(args.jobs)],
-                          capture_output=True, text=True, timeout=1500)
+    command = [sys.executable, str(ROOT / "tools" / "grade.py"), "--answer", args.answer,
+               "--build-dir", str(build), "--out", str(out), "--jobs", str(args.jobs)]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=GRADE_SECONDS)
+    except subprocess.TimeoutExpired:
+        print(f"PROBLEM: the grader did not finish in {GRADE_SECONDS} s")
+        return 1
     print(proc.stdout[-6000:])
     if not (out / "report.json").exists():
         print(proc.stderr[-3000:])
