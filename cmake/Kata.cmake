@@ -8,18 +8,19 @@
 # For each variant (plain, tsan, asan) the suite is built twice, against the learner's header and
 # against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
 # labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
-# labelled mutants, that passes only when the suite catches it. The untouched skeleton gets one test,
+# labelled mutants, that passes only when the suite catches it. The pristine skeleton gets one test,
 # labelled skeleton, that checks every test fails fast with the not-implemented message. Each
 # answer in solutions/<name>/answers/*.h (a whole learner answer, docs/answers.md) gets the learner's
-# test binaries per variant, built by target `answers`, and one CTest test, labelled answers, that
-# grades it with the grader and checks the verdict it declares.
+# test binaries in the variants its verdict needs, built by target `answers` (not in `all`), and one
+# CTest test, labelled answers, that grades it with the grader and checks the verdict it declares.
 include(GoogleTest)
 
 add_custom_target(katas)        # the learner's test binaries
 add_custom_target(references)   # the references' test binaries
 add_custom_target(mutants)      # the mutants' test binaries
+add_custom_target(skeletons)    # the suites against the pristine skeletons (the skeleton tests)
 add_custom_target(kata_benchmarks)  # one Google Benchmark binary per kata
-add_custom_target(answers ALL)  # the answers corpus' test binaries (solutions/<kata>/answers/)
+add_custom_target(answers)      # the answers corpus' test binaries (solutions/<kata>/answers/)
 
 set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
 
@@ -70,11 +71,12 @@ macro(_kata_write_manifest)
   file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json "${manifest}\n")
 endmacro()
 
-# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...])
+# kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
+#          [BENCHMARK <source>])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
 # fixture kata; a real kata needs none of them.
 function(kata_add name)
-  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER;BENCHMARK" "VARIANTS" ${ARGN})
   set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
   set(variants ${KATA_VARIANTS})
@@ -86,6 +88,14 @@ function(kata_add name)
   endif()
   if(ARG_VARIANTS)
     set(variants ${ARG_VARIANTS})
+  endif()
+  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
+  if(ARG_BENCHMARK)
+    set(bench_source ${ARG_BENCHMARK})
+  endif()
+  set(has_benchmark false)
+  if(EXISTS ${bench_source})
+    set(has_benchmark true)
   endif()
   file(GLOB sources CONFIGURE_DEPENDS ${kata_dir}/tests/*.cc)
   if(NOT sources)
@@ -124,8 +134,9 @@ function(kata_add name)
     _kata_json_set(manifest "${variant}" variants ${count})
   endforeach()
   string(JSON manifest SET "${manifest}" fixture ${fixture})
-  string(JSON manifest SET "${manifest}" targets
-         "{\"learner\": {}, \"reference\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
+  string(JSON manifest SET "${manifest}" benchmark ${has_benchmark})
+  string(JSON manifest SET "${manifest}" targets "{\"learner\": {}, \"reference\": {}, \
+\"skeleton\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
   string(JSON manifest SET "${manifest}" answers "[]")
 
   foreach(variant IN LISTS variants)
@@ -152,14 +163,14 @@ function(kata_add name)
     endforeach()
   endforeach()
 
-  # benchmarks/<name>_benchmark.cc, if the kata has one: the learner's class, the reference,
-  # baselines and peers in one optimised binary (no sanitizer).
-  set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
-  if(EXISTS ${bench_source})
+  # benchmarks/<name>_benchmark.cc (or BENCHMARK's source), if the kata has one: the learner's
+  # class, the reference, baselines and peers in one optimised binary (no sanitizer).
+  if(has_benchmark)
     # <name>_benchmark: the learner against the reference. <name>_benchmark_selfcheck: the reference
     # in the learner's place, for the grader's self-check (every ratio should be 1).
     foreach(bench_target ${name}_benchmark ${name}_benchmark_selfcheck)
       add_executable(${bench_target} ${bench_source})
+      set_target_properties(${bench_target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
       target_include_directories(${bench_target} PRIVATE ${kata_dir} ${PROJECT_SOURCE_DIR}/benchmarks
                                                          ${PROJECT_SOURCE_DIR}/harness/include)
       # Every function and loop on a 64-byte boundary, so the learner's and the reference's copies
@@ -184,9 +195,23 @@ function(kata_add name)
     return()  # a grader fixture: no skeleton to check, no mutants, no answers
   endif()
 
+  # The skeleton check runs the suite against the pristine skeleton, never the learner's header
+  # (solved, it passes). The copy is derived at build time from the one skeleton text there is: the
+  # header while it is still a skeleton, else its newest committed version that is one
+  # (tools/check_skeleton.py; ci.yml fetches the history for it).
+  set(skeleton ${CMAKE_CURRENT_BINARY_DIR}/skeletons/${name}/${kata_basename}.h)
+  add_custom_command(OUTPUT ${skeleton} ${skeleton}.source
+    COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py pristine ${kata_header}
+            ${skeleton}
+    DEPENDS ${kata_header} ${KATA_TOOLS_DIR}/check_skeleton.py
+    COMMENT "Pristine skeleton ${name}")
+  _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
+                    NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
+  add_dependencies(skeletons ${name}_skeleton_plain)
+  _kata_json_set(manifest ${name}_skeleton_plain targets skeleton plain)
   add_test(NAME ${name}/skeleton
-           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py
-                   $<TARGET_FILE:${name}_kata_plain>)
+           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
+                   $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
   set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
 
   file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)
@@ -235,18 +260,37 @@ function(kata_add name)
 
   # solutions/<name>/answers/*.h: whole learner answers, each declaring the verdict the grader must
   # give it (docs/answers.md). Each is built as the learner's header is (namespace kata, warnings
-  # never errors), in every variant; answers_test.py grades it with the grader, which takes the
-  # expected tests from the reference's binaries above.
+  # never errors), only in the variants its verdict needs (tools/answers.py reads the declarations:
+  # a whole suite build per variant, and the corpus is 30-odd answers), and out of `all`;
+  # answers_test.py grades it with the grader, which takes the expected tests from the reference's
+  # plain binary above.
   file(GLOB answer_files CONFIGURE_DEPENDS ${solution_dir}/answers/*.h)
+  if(answer_files)
+    string(REPLACE ";" "," available "${variants}")
+    execute_process(
+      COMMAND ${Python3_EXECUTABLE} ${KATA_TOOLS_DIR}/answers.py variants --available ${available}
+              ${answer_files}
+      OUTPUT_VARIABLE answer_variants RESULT_VARIABLE failed ERROR_VARIABLE why)
+    if(failed)
+      message(FATAL_ERROR "kata ${name}: an answer's declaration: ${why}")
+    endif()
+    # A changed declaration may change the variants: configure again when an answer changes.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${answer_files})
+    string(STRIP "${answer_variants}" answer_variants)
+    string(REPLACE "\n" ";" answer_variants "${answer_variants}")
+  endif()
   foreach(answer_file IN LISTS answer_files)
     get_filename_component(answer ${answer_file} NAME_WE)
+    list(POP_FRONT answer_variants these_variants)
+    string(REPLACE "," ";" these_variants "${these_variants}")
     set(entry "{\"targets\": {}}")
     _kata_json_set(entry "${answer}" name)
     _kata_json_set(entry "${answer_file}" header)
-    foreach(variant IN LISTS variants)
+    foreach(variant IN LISTS these_variants)
       set(target ${name}_answer_${answer}_${variant})
       _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${answer_file}
                         NS ${kata_ns} WARNINGS ${kata_warn} SOURCES ${sources})
+      set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
       add_dependencies(answers ${target})
       _kata_json_set(entry ${target} targets ${variant})
     endforeach()

@@ -6,8 +6,12 @@ that reads those declarations and checks a graded report against them.
     tools/answers.py list --build-dir build
         every registered answer and what it declares
     tools/answers.py catch-rate --build-dir build [--runs 20] KATA/NAME...
-        runs a flawed answer's declared catching test --runs times in every variant, one process
-        a run, and counts the runs in which it failed with the declared kind (the 20-of-20 bar)
+        runs a flawed answer's declared catching test --runs times in each variant it is built
+        in, one process a run, and counts the runs in which it failed with the declared kind (the
+        20-of-20 bar)
+    tools/answers.py variants --available plain,tsan,asan HEADER...
+        the variants each answer is built and graded in, one line each, comma-separated (what
+        cmake/Kata.cmake reads at configure time)
 
 An answer's header:
 
@@ -15,9 +19,16 @@ An answer's header:
     // ...
     // expect-level: <the level the grader must find it reaching>
     // expect-caught-by: <Category.L<n>_Test> <failure kind>     (flawed answers only)
+    // expect-variants: <variant>...                              (optional)
 
 The failure kind is the grader's name for it in report.json (grade.explain): assertion, sanitizer,
 hang, crash, ...
+
+An answer is built and graded only in the variants its verdict needs, each a whole suite build:
+by default plain and tsan for an answer with no catching test (correct up to its level, and free
+of data races), tsan for one caught as a sanitizer finding, plain for one caught any other way.
+expect-variants names them where the default does not fit (an answer only AddressSanitizer
+catches: asan).
 """
 from __future__ import annotations
 
@@ -32,10 +43,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import grade  # noqa: E402
-import gtest_run  # noqa: E402
-import test_runner  # noqa: E402
 import validate_report  # noqa: E402
+
+# The grader's modules (grade, gtest_run, test_runner) are imported where they are used: CMake runs
+# `answers.py variants` at configure time, which needs only the declarations.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _failure_kinds() -> frozenset[str]:
@@ -49,6 +61,7 @@ KINDS = _failure_kinds()
 LEVEL = re.compile(r"^// expect-level: *(?P<level>\d+) *$")
 CAUGHT_BY = re.compile(r"^// expect-caught-by: *(?P<test>(?P<category>[A-Za-z]+)\.L(?P<level>\d+)_"
                        r"(?P<name>\w+)) +(?P<kind>\w+) *$")
+VARIANTS = re.compile(r"^// expect-variants: *(?P<variants>\w+(?: +\w+)*) *$")
 DECLARATION = re.compile(r"^// expect-")
 
 
@@ -61,6 +74,7 @@ class Expectation:
     caught_by: str | None = None
     caught_level: int | None = None
     kind: str | None = None
+    variants: tuple[str, ...] | None = None  # as declared; None: the default (variants_of)
 
 
 class BadAnswer(ValueError):
@@ -81,14 +95,20 @@ def parse(text: str, where: str) -> Expectation:
                         "'// expect-level: N'")
     levels = [m for m in map(LEVEL.match, head) if m]
     caught = [m for m in map(CAUGHT_BY.match, head) if m]
+    variant_lines = [m for m in map(VARIANTS.match, head) if m]
     declared = [line for line in head if DECLARATION.match(line)]
-    if len(levels) != 1 or len(caught) > 1 or len(declared) != len(levels) + len(caught):
-        raise BadAnswer(f"{where}: needs exactly one '// expect-level: N' and at most one "
-                        f"'// expect-caught-by: Category.L<n>_Test <kind>'; found {declared}")
+    if (len(levels) != 1 or len(caught) > 1 or len(variant_lines) > 1
+            or len(declared) != len(levels) + len(caught) + len(variant_lines)):
+        raise BadAnswer(f"{where}: needs exactly one '// expect-level: N', at most one "
+                        f"'// expect-caught-by: Category.L<n>_Test <kind>' and at most one "
+                        f"'// expect-variants: <variant>...'; found {declared}")
     level = int(levels[0]["level"])
     design_text = " ".join(line[2:].strip() for line in design[:2])
+    variants = tuple(variant_lines[0]["variants"].split()) if variant_lines else None
+    if variants is not None and len(set(variants)) != len(variants):
+        raise BadAnswer(f"{where}: a variant named twice in {' '.join(variants)}")
     if not caught:
-        return Expectation(design_text, level)
+        return Expectation(design_text, level, variants=variants)
     test = caught[0]
     if test["kind"] not in KINDS:
         raise BadAnswer(f"{where}: unknown failure kind {test['kind']!r}; "
@@ -97,11 +117,33 @@ def parse(text: str, where: str) -> Expectation:
     if caught_level != level + 1:
         raise BadAnswer(f"{where}: caught first by a level-{caught_level} test, so it reaches level "
                         f"{caught_level - 1}, but it declares level {level}")
-    return Expectation(design_text, level, test["test"], caught_level, test["kind"])
+    return Expectation(design_text, level, test["test"], caught_level, test["kind"], variants)
+
+
+# The failure kinds only a sanitizer reports, and the variant that reports each by default.
+SANITIZER_VARIANT = {"sanitizer": "tsan", "tsan": "tsan", "asan": "asan", "ubsan": "asan"}
+
+
+def variants_of(expectation: Expectation, available: list[str], where: str) -> list[str]:
+    """The variants an answer is built and graded in (the module's docstring), in the order of
+    `available` (the kata's variants); BadAnswer if it names one the kata does not have."""
+    wanted: tuple[str, ...]
+    if expectation.variants is not None:
+        wanted = expectation.variants
+    elif expectation.caught_by is None:
+        wanted = ("plain", "tsan")
+    else:
+        wanted = (SANITIZER_VARIANT.get(expectation.kind or "", "plain"),)
+    unknown = [v for v in wanted if v not in available]
+    if unknown:
+        raise BadAnswer(f"{where}: variant(s) {', '.join(unknown)} not among the kata's "
+                        f"{', '.join(available)}")
+    return [v for v in available if v in wanted]
 
 
 def short_name(full: str) -> str | None:
     """Category.L<n>_Name of a full gtest name (Threads/Concurrency.L1_X/p2_c2 -> Concurrency.L1_X)."""
+    import grade  # noqa: E402  (see the imports)
     match = grade.TEST_NAME.match(full)
     return f"{match['category']}.L{match['level']}_{match['test']}" if match else None
 
@@ -136,6 +178,7 @@ def problems(expectation: Expectation, report: dict[str, Any]) -> list[str]:
 def registered(build_dir: Path) -> dict[str, dict[str, Any]]:
     """{"<kata>/<name>": the answer's manifest entry, with "kata"} of every answer the build
     registered (cmake/Kata.cmake)."""
+    import grade  # noqa: E402  (see the imports)
     found = {}
     for kata, manifest in grade.registered_katas(build_dir).items():
         for answer in manifest.get("answers", []):
@@ -150,9 +193,12 @@ def expectation_of(answer: dict[str, Any]) -> Expectation:
 
 def catch_rate(build_dir: Path, spec: str, answer: dict[str, Any], runs: int,
                setarch: list[str]) -> bool:
-    """Runs the declared catching test of a flawed answer `runs` times in every variant; prints the
-    count of runs, per variant and in all, in which it failed with the declared kind. True when
-    every run caught it in some variant."""
+    """Runs the declared catching test of a flawed answer `runs` times in each variant it is built
+    in; prints the count of runs, per variant and in all, in which it failed with the declared
+    kind. True when every run caught it in some variant."""
+    import grade  # noqa: E402  (see the imports)
+    import gtest_run  # noqa: E402
+    import test_runner  # noqa: E402
     expectation = expectation_of(answer)
     if expectation.caught_by is None:
         print(f"{spec}: declares no catching test (level {expectation.level})")
@@ -174,7 +220,7 @@ def catch_rate(build_dir: Path, spec: str, answer: dict[str, Any], runs: int,
     for run in range(runs):
         caught_here = False
         for variant, binary in binaries.items():
-            verdicts = test_runner.run_suite(binary, tests, work / variant, setarch, build_dir)
+            verdicts = test_runner.run_suite(binary, tests, work / variant, setarch).verdicts
             kinds = {grade.explain(v["output"], answer["kata"], v)[0]
                      for v in verdicts.values() if not v["passed"]}
             if expectation.kind in kinds:
@@ -195,12 +241,24 @@ def catch_rate(build_dir: Path, spec: str, answer: dict[str, Any], runs: int,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["list", "catch-rate"])
-    parser.add_argument("answers", nargs="*", metavar="KATA/NAME")
-    parser.add_argument("--build-dir", default=str(grade.ROOT / "build"))
+    parser.add_argument("command", choices=["list", "catch-rate", "variants"])
+    parser.add_argument("answers", nargs="*", metavar="KATA/NAME (HEADER for variants)")
+    parser.add_argument("--build-dir", default=str(ROOT / "build"))
+    parser.add_argument("--available", default="plain,tsan,asan",
+                        help="variants: the kata's variants, comma-separated")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     args = parser.parse_intermixed_args()
+    if args.command == "variants":
+        try:
+            for header in args.answers:
+                print(",".join(variants_of(parse(Path(header).read_text(), header),
+                                           args.available.split(","), header)))
+        except (BadAnswer, OSError) as e:
+            print(e, file=sys.stderr)
+            return 1
+        return 0
+    import test_runner  # noqa: E402  (see the imports)
     build_dir = Path(args.build_dir).resolve()
     known = registered(build_dir)
     unknown = [a for a in args.answers if a not in known]

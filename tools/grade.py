@@ -3,13 +3,18 @@
 
 The grader behind `./kata grade`. For each kata (all of them when none is named):
 
-  1. checks the submitted header for tampering (test macros redefined, the reference included);
+  1. checks the submitted header against the header policy (docs/header_policy.md), on the parsed
+     header with the build's own flags for every variant: any finding is tampering, and the kata
+     scores 0 (its tests still run, so the report shows what else it did);
   2. builds the learner's test binaries and benchmark, keeping going past a kata that does not
      compile (its first compiler error is reported, file:line);
   3. runs the kata's tests in every variant (plain, tsan, asan), each binary in as few processes as
      it can (tools/test_runner.py), and checks, from gtest's own XML reports, that every expected
      test really ran and passed: an exit code alone is never trusted (a header that calls
-     std::exit(0) would otherwise "pass");
+     std::exit(0) would otherwise "pass"). Every process that holds the learner's code, tests and
+     benchmark alike, runs in a sandbox (tools/sandbox.py, docs/sandbox.md), and what it tried
+     there (a write into the project, a process left behind, the network, a forged report) is a
+     finding that scores the kata 0;
   4. if every test passed, runs the benchmark: each workload's learner and reference rows
      interleaved in a process of their own, round after round for the kata's time box (every
      workload at least twice); a workload's ratio is the median over its processes of the ratio
@@ -17,8 +22,11 @@ The grader behind `./kata grade`. For each kata (all of them when none is named)
   5. scores it (docs/scoring.md) and writes the scorecard, report.json (docs/report.md), report.md
      and junit.xml.
 
-Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error.
+Exit status: 0 when every graded kata passes (full correctness), 1 otherwise, 2 on a usage error
+or when the sandbox is required (KATA_REQUIRE_SANDBOX=1, --require-sandbox) and cannot start.
 """
+from __future__ import annotations
+
 import argparse
 import concurrent.futures
 import itertools
@@ -27,18 +35,23 @@ import math
 import os
 import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gtest_run  # noqa: E402
+import header_policy  # noqa: E402
+import sandbox  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
+import validate_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
@@ -51,9 +64,10 @@ BENCH_SECONDS = 15
 BENCH_MIN_TIME = 0.05
 TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
                        r"(?:/(?P<param>.*))?$")
-# gtest macros a submission must leave alone; a difference in their definitions is tampering.
-TEST_MACROS = re.compile(r"^#define ((?:EXPECT|ASSERT|GTEST|GMOCK)_\w*|TEST\w*|FAIL|SUCCEED|"
-                         r"ADD_FAILURE\w*|INSTANTIATE_\w+|TYPED_TEST\w*|SCOPED_TRACE)\b.*$", re.M)
+# TEST-ONLY: set to 1, the static checks of the header (stage 1) are skipped, so that the project's
+# own tests (tools/tests/grader_test.py) prove the sandbox a defence on its own, with headers that
+# the static checks would stop first. Read here only; never set it to grade a learner.
+SKIP_STATIC_CHECKS_ENV = "KATA_GRADER_TEST_SKIP_POLICY"
 
 
 def progress(message):
@@ -66,54 +80,44 @@ def registered_katas(build_dir):
     return {p.stem: json.loads(p.read_text()) for p in sorted((build_dir / "katas").glob("*.json"))}
 
 
-def answer_manifest(known, spec):
+# The manifest's word for each side the grader grades: the learner's header ("kata" in the CTest
+# names and JUnit classes) or the reference's.
+ROLE = {"kata": "learner", "reference": "reference"}
+
+
+def test_target(manifest: dict, who: str, variant: str) -> str:
+    """The name of `who`'s test binary in `variant`, as kata_add() registered it in the manifest."""
+    return manifest["targets"][ROLE[who]][variant]
+
+
+def benchmark_target(manifest: dict, who: str) -> str | None:
+    """The benchmark binary that measures `who` (the reference's is the self-check), if any."""
+    return manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+
+
+def answer_manifest(known: dict, spec: str) -> dict | None:
     """The manifest of the kata of answer `spec` ("<kata>/<name>", docs/answers.md) with the answer
-    in the learner's place and no benchmark; None if the build registered no such answer."""
+    in the learner's place, in the variants its verdict needs, and no benchmark; None if the build
+    registered no such answer."""
     kata, _, name = spec.partition("/")
     for answer in known.get(kata, {}).get("answers", []):
         if answer["name"] == name:
             targets = dict(known[kata]["targets"], learner=answer["targets"], benchmark=None)
-            return dict(known[kata], learner_header=answer["header"], targets=targets, answer=name)
+            return dict(known[kata], learner_header=answer["header"], targets=targets,
+                        variants=list(answer["targets"]), benchmark=False, answer=name)
     return None
 
 
 # ---------------------------------------------------------------------------------------------
-# 1. Tampering checks on the submitted header (static: nothing of the learner's code runs here)
+# 1. Tampering: the header policy (docs/header_policy.md), static, before anything is built
 
-def compiler():
-    return os.environ.get("CXX") or shutil.which("c++") or "g++"
-
-
-def preprocess(kata, header, namespace, extra):
-    probe = "#include <gtest/gtest.h>\n#include \"harness/under_test.h\"\n"
-    cmd = [compiler(), "-std=c++20", "-x", "c++", "-", f"-I{kata['dir']}",
-           f"-I{ROOT / 'harness' / 'include'}", f'-DKATA_HEADER="{header}"',
-           f"-DKATA_NS={namespace}"] + extra
-    return subprocess.run(cmd, input=probe, capture_output=True, text=True, timeout=120)
-
-
-def tamper_findings(kata):
-    findings = []
-    learner, reference = kata["learner_header"], kata["reference_header"]
-    mine = preprocess(kata, learner, "kata", ["-E", "-dM"])
-    theirs = preprocess(kata, reference, "solution", ["-E", "-dM"])
-    if mine.returncode == 0 and theirs.returncode == 0:
-        before = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(theirs.stdout))
-        after = dict((m.group(1), m.group(0)) for m in TEST_MACROS.finditer(mine.stdout))
-        for name in sorted(set(before) | set(after)):
-            if before.get(name) != after.get(name):
-                what = "removes" if name not in after else "redefines"
-                findings.append(f"the header {what} the test macro {name}")
-    deps = preprocess(kata, learner, "kata", ["-M", "-MG"])
-    if deps.returncode == 0:
-        solution_dir = str(Path(reference).resolve().parent)
-        for path in deps.stdout.replace("\\\n", " ").split()[1:]:
-            if Path(path).resolve() == Path(learner).resolve():
-                continue  # the header itself: an answer of the corpus lives in solutions/
-            if str(Path(path).resolve()).startswith(solution_dir) or "solutions/" in path:
-                findings.append(f"the header includes the reference solution ({path})")
-                break
-    return findings
+def tamper_findings(build_dir, manifest):
+    """Every violation of the header policy by the learner's header, `file:line: rule: what`,
+    checked with the flags of every build of it (compile_commands.json). A check that cannot run
+    is a finding too: the policy fails closed."""
+    if os.environ.get(SKIP_STATIC_CHECKS_ENV) == "1":
+        return []
+    return [str(f) for f in header_policy.check_registered(build_dir, manifest, who="kata")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,17 +127,17 @@ FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<wh
 
 
 def build(build_dir, manifest, variants, jobs, who):
-    """Builds the test binaries of role `who` in the kata's `manifest`, the reference's plain one
-    (expected_tests) and the benchmark, if the kata has one."""
+    """Builds `who`'s test binaries in `variants`, the reference's plain one (expected_tests) and
+    the benchmark that measures `who`, if the kata has one."""
     # A header that no longer compiles must show as not built, never as its last good binary.
-    bench = manifest["targets"]["self-check" if who == "reference" else "benchmark"]
-    if who == "learner":
+    bench = benchmark_target(manifest, who)
+    if who == "kata":
         for variant in variants:
-            (build_dir / manifest["targets"]["learner"][variant]).unlink(missing_ok=True)
+            (build_dir / test_target(manifest, who, variant)).unlink(missing_ok=True)
         if bench:
             (build_dir / bench).unlink(missing_ok=True)
-    targets = [manifest["targets"][who][v] for v in variants]
-    targets.append(manifest["targets"]["reference"]["plain"])
+    targets = [test_target(manifest, who, v) for v in variants]
+    targets.append(test_target(manifest, "reference", "plain"))
     if bench:
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
@@ -144,7 +148,7 @@ def build(build_dir, manifest, variants, jobs, who):
         error = (f"{match['where']}: {match['what']}" if match
                  else (proc.stdout + proc.stderr).strip().splitlines()[-1])
         error = error.replace(str(ROOT) + "/", "")
-    built = {v: (build_dir / manifest["targets"][who][v]).exists() for v in variants}
+    built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in variants}
     return built, error
 
 
@@ -153,23 +157,29 @@ def build(build_dir, manifest, variants, jobs, who):
 
 def expected_tests(build_dir, manifest):
     """The tests the suite defines, listed from the reference's binary (same sources)."""
-    binary = build_dir / manifest["targets"]["reference"]["plain"]
+    binary = build_dir / test_target(manifest, "reference", "plain")
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir, manifest, expected, built, jobs, setarch, who):
-    """{variant: {test: verdict}} (test_runner.run_suite) for every variant that was built; the
-    variants run side by side, `jobs` at a time."""
+def run_tests(build_dir: Path, manifest: dict, expected: list[str], built: dict[str, bool], jobs: int,
+              setarch: list[str], who: str,
+              box: sandbox.Sandbox | None = None) -> tuple[dict[str, dict], list[str]]:
+    """({variant: {test: verdict}} (test_runner.run_suite) for every variant that was built,
+    [findings at run time, each naming its variant]); the variants run side by side, `jobs` at a
+    time, each process in the sandbox `box`."""
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
     variants = [v for v in built if built[v]]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = {v: pool.submit(test_runner.run_suite, build_dir / manifest["targets"][who][v],
-                               expected, work / v, setarch, build_dir) for v in variants}
-        return {v: future.result() for v, future in runs.items()}
+        runs = {v: pool.submit(test_runner.run_suite, build_dir / test_target(manifest, who, v),
+                               expected, work / v, setarch, box) for v in variants}
+        suites = {v: future.result() for v, future in runs.items()}
+    findings = [f"at run time ({v}): {finding}" for v, suite in suites.items()
+                for finding in suite.findings]
+    return {v: suite.verdicts for v, suite in suites.items()}, findings
 
 
 SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): "
@@ -189,7 +199,124 @@ CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
                test_runner.EXIT_0: " (std::exit in the header?)"}
 
 
-def explain(output, kata, verdict=None):
+# A failure's detail (one message, its lines joined) is cut at this many characters, at a space:
+# the scorecard shows its start, report.json keeps the test's whole output besides.
+DETAIL_LIMIT = 600
+# report.json keeps at most this many bytes of a failed test's output (failure_text says which).
+OUTPUT_LIMIT = validate_report.OUTPUT_LIMIT_BYTES
+OUTPUT_HEAD = 512    # the test's first lines: its `[ RUN ]` line and its seed
+OUTPUT_TAIL = 1024   # its last lines: gtest's verdict, the seed again, the end of a report
+
+
+def _harness_literal(name: str) -> str:
+    """The string the harness declares as `inline constexpr char <name>[] = "...";` in
+    harness/include/harness/config.h: its markers are declared there once and read from there."""
+    header = ROOT / "harness" / "include" / "harness" / "config.h"
+    match = re.search(rf'\b{name}\[\] = "([^"\\]*)";', header.read_text())
+    if not match:
+        raise SystemExit(f"grade.py: {name} is not declared in {header}")
+    return match.group(1)
+
+
+SEED_VARIABLE = _harness_literal("kSeedVariable")
+SEED_LINE = re.compile("^" + re.escape(_harness_literal("kSeedMarker")) + r"(\d+)\s*$", re.M)
+# Where a failure's own message ends: the next thing the test main or gtest prints.
+MESSAGE_END = re.compile(r"^(?:\[[ A-Z]{8,}\]|.*:\d+: Failure$|WATCHDOG: |ABANDONED: |  seed \d+: |"
+                         + re.escape(_harness_literal("kSeedMarker")) + ")")
+FAILURE_START = [SANITIZER, UBSAN, re.compile(r"^(?:WATCHDOG|ABANDONED): ", re.M),
+                 re.compile(r"^.*:\d+: Failure$", re.M), re.compile(r"is not implemented yet"),
+                 re.compile(r"C\+\+ exception with description")]
+
+
+def _shorten(text: str, limit: int = DETAIL_LIMIT) -> str:
+    """`text`, cut at the last space before `limit` characters (never inside a number or a
+    name), with " ..." where it was cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 3)
+    return text[:cut if cut > limit // 2 else limit - 4].rstrip() + " ..."
+
+
+def _message(text: str) -> str:
+    """The lines of a failure's message, from the start of `text` to the next line that is not
+    part of it, joined with " / "."""
+    lines = []
+    for line in text.strip("\n").splitlines():
+        if MESSAGE_END.match(line):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return " / ".join(lines)
+
+
+def test_seed(output: str, name: str) -> int | None:
+    """The seed the test ran with, from the line the harness prints as a test starts; None when
+    it printed none (the test never started)."""
+    start = output.find(f"[ RUN      ] {name}\n")
+    if start < 0 and gtest_run.RUN.search(output):
+        return None  # other tests' output, not this one's
+    match = SEED_LINE.search(output, max(start, 0))
+    return int(match.group(1)) if match else None
+
+
+def failure_text(output: str, limit: int = OUTPUT_LIMIT) -> tuple[str, int]:
+    """(text, bytes cut): a failed test's output, whole when it fits in `limit` bytes (UTF-8). A
+    longer one keeps its first lines (the test's name and seed), its failure report from where
+    it starts (the assertion's message, the head of a sanitizer's report, the watchdog's line) as
+    far as it fits, and its last lines (gtest's verdict, the seed again, a sanitizer's SUMMARY);
+    each cut is marked in the text with the number of bytes it left out."""
+    data = output.encode("utf-8", "replace")
+    n = len(data)
+    if n <= limit:
+        return output, 0
+
+    def offset(index: int) -> int:  # a character index of `output` as a byte offset of `data`
+        return len(output[:index].encode("utf-8", "replace"))
+
+    note = "\n" + validate_report.CUT_MARK + "\n"
+    note_room = len(note.format(n))
+    seed = SEED_LINE.search(output)
+    if seed and offset(seed.end()) < OUTPUT_HEAD:
+        head = offset(seed.end()) + 1
+    else:
+        head = data.rfind(b"\n", 0, OUTPUT_HEAD) + 1 or OUTPUT_HEAD
+    tail = data.find(b"\n", n - OUTPUT_TAIL) + 1 or n - OUTPUT_TAIL
+    starts = [m.start() for pattern in FAILURE_START for m in [pattern.search(output)] if m]
+    anchor = max(head, data.rfind(b"\n", 0, offset(min(starts))) + 1) if starts else head
+    if anchor - head < OUTPUT_HEAD // 2:
+        anchor = head  # a cut that small would save less than it costs to read
+    room = limit - head - (n - tail) - 2 * note_room
+    if anchor >= tail:  # the report is in the last lines: keep as many of them as fit
+        pieces = [(0, head), (n - (limit - head - note_room), n)]
+    elif anchor + room >= tail:  # from the report's start to the end fits
+        pieces = [(0, head), (anchor, n)]
+    else:
+        end = data.rfind(b"\n", anchor, anchor + room) + 1 or anchor + room
+        pieces = [(0, head), (anchor, end), (tail, n)]
+    text, last, cut = "", 0, 0
+    for begin, end in pieces:
+        begin = max(begin, last)
+        if begin > last:
+            text += note.format(begin - last)
+            cut += begin - last
+        text += data[begin:end].decode("utf-8", "ignore")
+        last = end
+    return text, cut
+
+
+def replay_command(binary: str | Path, name: str, seed: int | None,
+                   setarch: Sequence[str] = ()) -> str:
+    """The one-line shell command that runs test `name` alone in `binary` (one variant's), the way
+    the grader ran it, with the seed it had. Run from the repository's root (where ./kata runs):
+    the binary's path is relative to it when the build is inside it."""
+    binary = Path(binary).resolve()
+    shown = str(binary.relative_to(ROOT)) if binary.is_relative_to(ROOT) else str(binary)
+    words = ([f"{SEED_VARIABLE}={seed}"] if seed is not None else []) + list(setarch)
+    return " ".join(shlex.quote(w) for w in words + [shown, f"--gtest_filter={name}"])
+
+
+def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, str]:
     """(kind, detail) of why a test failed, from its output and, if the way its process ended
     decided it, that (test_runner's "cause" and "ended")."""
     cause = (verdict or {}).get("cause")
@@ -202,26 +329,31 @@ def explain(output, kata, verdict=None):
         return "sanitizer", f"{match.group(1)}: {match.group(2)}" + (f" at {frame}" if frame else "")
     match = UBSAN.search(output)
     if match:
-        return "sanitizer", f"UndefinedBehaviorSanitizer: {match.group(1)}"[:200]
+        return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
     match = re.search(r"^WATCHDOG: \S+: (.*)$", output, re.M)
     if match:
         kind = "memory" if "unbounded allocation" in match.group(1) else "hang"
-        return kind, match.group(1)[:300]
+        return kind, _shorten(match.group(1))
     match = re.search(r"^ABANDONED: \S+: (.*)$", output, re.M)
     if match:
-        return "stuck", match.group(1)[:300]
+        return "stuck", _shorten(match.group(1))
     found = gtest_run.how_it_failed(output)
     if found and found[0] == "test":
-        after = output.split(found[1], 1)[1].strip().splitlines()
-        return "assertion", " / ".join(line.strip() for line in after[:4])[:300]
+        where = found[1][:-len(": Failure")].replace(str(ROOT) + "/", "")
+        return "assertion", _shorten(f"{where}: " + _message(output.split(found[1], 1)[1]))
     if found:
-        return found[0], found[1][:300]
+        return found[0], _shorten(found[1])
     if cause:
         return CAUSE_KINDS[cause], verdict["ended"] + CAUSE_HINTS.get(cause, "")
     return "crash", "the test process died without a report (crash, or killed by a limit)"
 
 
-def grade_tests(kata, expected, built, verdicts):
+def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, dict],
+                build_dir: Path | None = None, binaries: dict[str, str] | None = None,
+                setarch: Sequence[str] = ()) -> list[dict]:
+    """One entry per test and variant. A failed test's carries why (kind, detail), its output
+    (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
+    in `build_dir`)."""
     tests = []
     for variant in built:
         for name in expected:
@@ -238,7 +370,15 @@ def grade_tests(kata, expected, built, verdicts):
                     entry["passed"] = True
                 else:
                     kind, detail = explain(verdict["output"], kata, verdict)
-                    entry["failure"] = {"kind": kind, "detail": detail}
+                    text, cut = failure_text(verdict["output"])
+                    seed = test_seed(verdict["output"], name)
+                    entry["failure"] = {"kind": kind, "detail": detail, "output": text,
+                                        "output_cut": cut}
+                    if seed is not None:
+                        entry["failure"]["seed"] = seed
+                    if build_dir is not None and binaries is not None:
+                        entry["failure"]["replay"] = replay_command(
+                            Path(build_dir) / binaries[variant], name, seed, setarch)
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)
     return tests
@@ -283,17 +423,24 @@ def _regex_escape(text):
     return "".join(special.get(c, f"[{c}]" if c in ".[(){}*+?|$" else c) for c in text)
 
 
-def _workload_filters(binary, peers):
+def _workload_filters(binary: Path, peers: bool, box: sandbox.Sandbox | None = None,
+                      findings: list[str] | None = None) -> tuple[list[str], str | None]:
     """One --benchmark_filter per workload, from the binary's list of rows: each matches the
-    workload's learner and reference rows (every implementation's, with `peers`); ([], error)."""
-    try:
-        proc = subprocess.run([str(binary), "--benchmark_list_tests",
-                               "--benchmark_filter=<learner[,>]"],
-                              capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
+    workload's learner and reference rows (every implementation's, with `peers`); ([], error).
+    The binary holds the learner's code: it runs in the sandbox `box`, and what the sandbox saw
+    it try goes to `findings`."""
+    box = box or sandbox.unsandboxed(ROOT, "not asked for")
+    out_dir = Path(binary).parent / "grade-runs" / Path(binary).name / "list"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    code, stdout, _, seen = box.run([str(binary), "--benchmark_list_tests",
+                                     "--benchmark_filter=<learner[,>]"], out_dir, 60,
+                                    who="the benchmark process")
+    if findings is not None:
+        findings += seen
+    if code is None:
         return [], "the benchmark did not list its rows in 60 s"
     filters = []
-    for name in (line.strip() for line in proc.stdout.splitlines()):
+    for name in (line.strip() for line in stdout.splitlines()):
         match = BENCH_NAME.match(name)
         if not match or match["impl"] != "learner":
             continue
@@ -306,25 +453,45 @@ def _workload_filters(binary, peers):
         filters.append("^" + _regex_escape(name[:match.start("impl")]) + impls
                        + _regex_escape(rest) + "$")
     if not filters:
-        return [], f"the benchmark lists no learner rows (exit code {proc.returncode})"
+        return [], f"the benchmark lists no learner rows (exit code {code})"
     return filters, None
 
 
-def _benchmark_batch(binary, out, repetitions, row_filter, min_time):
-    """One run of the benchmark binary on the rows `row_filter` matches: (its JSON document, or
-    None, and an error)."""
+def _printed_results(stdout: str) -> dict | None:
+    """The JSON document the benchmark printed (--benchmark_format=json), or None when the
+    process's other output garbled it."""
+    start = stdout.find('{\n  "context"')
+    try:
+        return json.JSONDecoder().raw_decode(stdout[start:])[0] if start >= 0 else None
+    except ValueError:
+        return None
+
+
+def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: str,
+                     min_time: float, box: sandbox.Sandbox | None = None
+                     ) -> tuple[dict | None, str | None, list[str]]:
+    """One run of the benchmark binary on the rows `row_filter` matches, in the sandbox `box`, its
+    own directory out_dir: (its JSON document, or None, an error, [findings]). The document is
+    the file the benchmark writes at the end, checked against the one it printed as it went: a
+    process that rewrites its file at exit is named (docs/sandbox.md)."""
+    box = box or sandbox.unsandboxed(ROOT, "not asked for")
+    shutil.rmtree(out_dir, ignore_errors=True)
     cmd = [str(binary), f"--benchmark_filter={row_filter}", f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
-           "--benchmark_format=json", f"--benchmark_out={out}", "--benchmark_out_format=json"]
-    out.unlink(missing_ok=True)
+           "--benchmark_format=json", f"--benchmark_out={box.inside(out_dir)}/bench.json",
+           "--benchmark_out_format=json"]
+    code, stdout, _, findings = box.run(cmd, out_dir, 300, who="the benchmark process")
+    if code is None:
+        return None, f"the benchmark of {row_filter} did not finish in 300 s", findings
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        return None, f"the benchmark of {row_filter} did not finish in 300 s"
-    try:
-        return json.loads(out.read_text()), None
+        data = json.loads((out_dir / "bench.json").read_text())
     except (OSError, ValueError):
-        return None, f"the benchmark wrote no results (exit code {proc.returncode})"
+        return None, f"the benchmark wrote no results (exit code {code})", findings
+    printed = _printed_results(stdout)
+    if printed is not None and printed.get("benchmarks") != data.get("benchmarks"):
+        findings.append("the benchmark process's JSON report differs from the results it printed "
+                        "as it ran: rewritten by the code under test")
+    return data, None, findings
 
 
 def _rounds(filters):
@@ -337,7 +504,10 @@ def _rounds(filters):
             yield round_number, row_filter
 
 
-def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_TIME, budget=None):
+def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who: str,
+                  min_time: float = BENCH_MIN_TIME, budget: float | None = None,
+                  box: sandbox.Sandbox | None = None,
+                  findings: list[str] | None = None) -> dict | None:
     """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
     workload's learner and reference rows, interleaved, so the two are measured within a second or
     so of each other and a slow spell of the machine hits both. Round after round over every
@@ -345,22 +515,36 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
     budget given, the one the benchmark declares (KATA_GRADER_SECONDS in
     benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
     tagged with the number of the process that ran it ("process"); returns
-    summarize_benchmark of them (or {"error": ...})."""
-    bench = registered_katas(build_dir)[kata]["targets"]["self-check" if who == "reference"
-                                                         else "benchmark"]
+    summarize_benchmark of them (or {"error": ...}). Each process runs in the sandbox `box`; what
+    the sandbox saw one try is added to `findings`, prefixed "at run time (benchmark)"."""
+    bench = benchmark_target(registered_katas(build_dir)[kata], who)
     binary = build_dir / bench if bench else None
     if binary is None or not binary.exists():
         return None
-    filters, error = _workload_filters(binary, peers)
+    seen = []
+    findings = findings if findings is not None else []
+    try:
+        return _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box,
+                              seen)
+    finally:
+        findings += [f"at run time (benchmark): {finding}" for finding in dict.fromkeys(seen)]
+
+
+def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, peers: bool,
+                   min_time: float, budget: float | None, box: sandbox.Sandbox | None,
+                   seen: list[str]) -> dict | None:
+    filters, error = _workload_filters(binary, peers, box, seen)
     if error:
         return {"error": error}
-    out = build_dir / f"bench-{kata}-batch.json"
+    runs = build_dir / "grade-runs" / kata / "benchmark"
     started = time.monotonic()
     data, process = None, 0
     for round_number, row_filter in _rounds(filters):
         if round_number > 0 and time.monotonic() - started >= budget:
             break
-        batch, error = _benchmark_batch(binary, out, repetitions, row_filter, min_time)
+        batch, error, found = _benchmark_batch(binary, runs / f"process-{process}", repetitions,
+                                               row_filter, min_time, box)
+        seen += found
         if batch is None and round_number == 0:
             return {"error": error}
         if batch is None:
@@ -374,7 +558,7 @@ def run_benchmark(build_dir, kata, repetitions, peers, who, min_time=BENCH_MIN_T
                 budget = float(data.get("context", {}).get("kata_grader_seconds", BENCH_SECONDS))
         else:
             data["benchmarks"] += batch.get("benchmarks", [])
-    out.unlink(missing_ok=True)
+    shutil.rmtree(runs, ignore_errors=True)
     (build_dir / f"bench-{kata}.json").write_text(json.dumps(data))
     summary = summarize_benchmark(data)
     if not summary["workloads"]:
@@ -476,23 +660,29 @@ def summarize_benchmark(data):
 def grade_kata(args, build_dir, manifest, index, total):
     started = time.monotonic()
     kata = manifest["name"]
-    who = "reference" if args.self_check else "learner"
+    who = "reference" if args.self_check else "kata"
     progress(f"[{index}/{total}] {kata}: checking the header")
-    report = {"kata": kata, "tampering": [] if args.self_check else tamper_findings(manifest)}
+    report = {"kata": kata,
+              "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
     built, error = build(build_dir, manifest, manifest["variants"], args.jobs, who)
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
     expected = expected_tests(build_dir, manifest)
-    verdicts = run_tests(build_dir, manifest, expected, built, args.jobs, args.setarch, who)
-    report["tests"] = grade_tests(kata, expected, built, verdicts)
+    verdicts, found = run_tests(build_dir, manifest, expected, built, args.jobs, args.setarch, who,
+                                args.sandbox)
+    report["tampering"] += found
+    binaries = {v: test_target(manifest, who, v) for v in built}
+    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, binaries,
+                                  args.setarch)
     correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
     report["benchmark"] = None
     if correct and not args.no_bench:
         progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
         report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers, who,
-                                            budget=args.bench_seconds)
+                                            budget=args.bench_seconds, box=args.sandbox,
+                                            findings=report["tampering"])
     report["score"] = scoring.score(report)
     report["seconds"] = round(time.monotonic() - started, 1)
     return report
@@ -518,12 +708,38 @@ def main():
     parser.add_argument("--answer", action="append", default=[], metavar="KATA/NAME",
                         help="grade an answer of the corpus (solutions/KATA/answers/NAME.h, "
                              "docs/answers.md) as if it were the learner's, without benchmark")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run the tests and benchmarks outside the sandbox (the report says "
+                             "so)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        default=os.environ.get(sandbox.REQUIRE_ENV) == "1",
+                        help="refuse to grade without the sandbox (class grading; also "
+                             f"{sandbox.REQUIRE_ENV}=1)")
     args = parser.parse_args()
     args.setarch = ["setarch", os.uname().machine, "-R"] if args.setarch else []
 
     build_dir = Path(args.build_dir).resolve()
     test_runner.limit_output()
+    if args.no_sandbox:
+        args.sandbox = sandbox.unsandboxed(ROOT, "turned off by --no-sandbox")
+    else:
+        Path(args.out).mkdir(parents=True, exist_ok=True)  # overlaid too, if outside the project
+        trees = sandbox.trees_for(ROOT, build_dir, Path(args.out).resolve())
+        args.sandbox = sandbox.probe(ROOT, trees)
+    if not args.sandbox.active:
+        progress(f"WARNING: NOT SANDBOXED: {args.sandbox.problem}. The learner's code runs with "
+                 f"your permissions, and this grading's verdicts are only as good as the code is "
+                 f"honest (docs/sandbox.md).")
+        if args.require_sandbox:
+            print(f"grade.py: the sandbox is required ({sandbox.REQUIRE_ENV}=1 or "
+                  f"--require-sandbox) and cannot start: {args.sandbox.problem}", file=sys.stderr)
+            return 2
     known = registered_katas(build_dir)
+    if not known:
+        print(f"grade.py: no katas are registered in {build_dir}: it is not a configured build "
+              f"directory (configure it with `cmake --preset default`, or run ./kata grade)",
+              file=sys.stderr)
+        return 2
     katas = args.katas or [k for k in known if not known[k].get("fixture")]
     unknown = [k for k in katas if k not in known]
     if unknown:
@@ -534,25 +750,29 @@ def main():
         if args.katas or args.self_check:
             print("--answer grades answers only: no kata names, no --self-check", file=sys.stderr)
             return 2
-        manifests = [answer_manifest(known, spec) for spec in args.answer]
-        if None in manifests:
+        found = [answer_manifest(known, spec) for spec in args.answer]
+        wrong = [spec for spec, m in zip(args.answer, found) if m is None]
+        if wrong:
             names = [f"{k}/{a['name']}" for k in known for a in known[k].get("answers", [])]
-            wrong = [spec for spec, m in zip(args.answer, manifests) if m is None]
             print(f"unknown answer(s): {', '.join(wrong)}; known: {', '.join(names) or 'none'}",
                   file=sys.stderr)
             return 2
+        manifests = [m for m in found if m is not None]
         args.no_bench = True
     reports = [grade_kata(args, build_dir, manifest, i + 1, len(manifests))
                for i, manifest in enumerate(manifests)]
     document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
                 "graded": "reference (self-check)" if args.self_check else "learner",
-                "machine": {"cores": os.cpu_count()}, "katas": reports}
+                "machine": {"cores": os.cpu_count()}, "sandbox": args.sandbox.describe(),
+                "katas": reports}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(document, indent=2) + "\n")
     import report_md  # noqa: E402  (only needed here)
     (out / "report.md").write_text(report_md.render(document))
     write_junit(out / "junit.xml", reports, "reference" if args.self_check else "kata")
+    import history  # noqa: E402  (one line per graded kata in reports/history.jsonl)
+    history.append(out, document)
     import scorecard  # noqa: E402
     print(scorecard.render(document, color=sys.stdout.isatty()))
     print(f"reports: {out / 'report.json'}, {out / 'report.md'}, {out / 'junit.xml'}")

@@ -2,9 +2,13 @@
 charts). One section per kata: score, tests per category and variant, failures, and a chart of
 throughput for the learner, the reference and whatever baselines and peers were benchmarked."""
 
+import re
+
+import scorecard
 import scoring
 
 VARIANTS = scoring.VARIANTS
+FAILURES_LISTED = 30
 
 
 def render(document):
@@ -28,15 +32,47 @@ def render(document):
         for category in sorted({t["category"] for t in k["tests"]}):
             out.append(f"| {category} | " + " | ".join(
                 "{}/{}".format(*counts[(category, v)]) for v in VARIANTS) + " |")
-        failures = [t for t in k["tests"] if not t["passed"]]
-        if failures:
-            out += ["", "<details><summary>Failures</summary>", ""]
-            for t in failures[:30]:
-                detail = t["failure"]["detail"].replace("|", "\\|")
-                out.append(f"- `{t['name']}` [{t['variant']}] {t['failure']['kind']}: {detail}")
-            out += ["", "</details>"]
+        out += failures(k)
         out += chart(k)
     return "\n".join(out) + "\n"
+
+
+def _code(text: str) -> str:
+    """`text` as inline code, whatever backticks it holds."""
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fenced(text: str, indent: str) -> list[str]:
+    """`text` as a fenced code block (a fence longer than any run of backticks in it)."""
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return [indent + line for line in [fence + "text", *text.rstrip("\n").splitlines(), fence]]
+
+
+def failures(k: dict) -> list[str]:
+    """The failed tests, in the scorecard's order: the first few with their seed, the command
+    that replays them and their output (as report.json keeps it), the rest one line each."""
+    first = scorecard.first_failures([t for t in k["tests"] if not t["passed"]])
+    if not first:
+        return []
+    out = ["", "<details><summary>Failures</summary>", ""]
+    for i, t in enumerate(first[:FAILURES_LISTED]):
+        failure = t["failure"]
+        out.append(f"- `{t['name']}` [{t['variant']}] {failure['kind']}: "
+                   + failure["detail"].replace("|", "\\|").replace("<", "&lt;"))
+        if i >= scorecard.FAILURES_EXPLAINED:
+            continue
+        if failure.get("replay"):
+            seed = f"seed {failure['seed']}, " if "seed" in failure else ""
+            out.append(f"  {seed}replay: {_code(failure['replay'])}")
+        if failure.get("output"):
+            cut = failure.get("output_cut", 0)
+            out += ["", "  <details><summary>output" + (f" ({cut} bytes cut)" if cut else "")
+                    + "</summary>", "", *_fenced(failure["output"], "  "), "", "  </details>", ""]
+    if len(first) > FAILURES_LISTED:
+        out.append(f"- ... and {len(first) - FAILURES_LISTED} more")
+    return out + ["", "</details>"]
 
 
 def chart(k):

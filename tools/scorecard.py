@@ -8,23 +8,42 @@ explained, the throughput ratio to the reference per workload, and the score.
 import collections
 import json
 import sys
+import textwrap
 
 import scoring
 
 VARIANTS = scoring.VARIANTS
 BOLD, RED, GREEN, RESET = "\033[1m", "\033[31m", "\033[32m", "\033[0m"
+WIDTH = 100                # of the scorecard's text
+FAILURES_EXPLAINED = 3     # the first failures, each with its message, seed and replay command
+FAILURES_LISTED = 8        # the first failures named, one line each after the explained ones
+DETAIL_LINES = 3           # of an explained failure's message
 
 
 def render(document, color=True):
     if not color:
         global BOLD, RED, GREEN, RESET
         BOLD = RED = GREEN = RESET = ""
-    lines = []
+    lines = sandbox_line(document.get("sandbox"))
     for kata in document["katas"]:
         lines += render_kata(kata)
     total = sum(k["score"]["total"] for k in document["katas"])
     lines.append(f"\n{BOLD}total {total:g} / {100 * len(document['katas'])}{RESET}")
     return "\n".join(lines)
+
+
+def sandbox_line(sandbox):
+    """Where the learner's code ran (docs/sandbox.md), said first: a grading without the sandbox is
+    only as good as the code is honest."""
+    if sandbox is None:
+        return []
+    if not sandbox["isolated"]:
+        return [f"{RED}{BOLD}NOT SANDBOXED{RESET}{RED}: {sandbox['problem']}. The learner's code "
+                f"ran with the grader's permissions: its writes, processes and network were not "
+                f"stopped, nor looked for (docs/sandbox.md).{RESET}"]
+    writes = ("trees read-only, writes named" if sandbox["writes_named"]
+              else f"{RED}trees read-only, writes NOT named{RESET}")
+    return [f"sandbox: {sandbox['tool']} ({writes}, no network, processes end with the test)"]
 
 
 def render_kata(report):
@@ -50,19 +69,7 @@ def render_kata(report):
     by_kind = collections.Counter(t["failure"]["kind"] for t in failures)
     if by_kind:
         lines.append("  failures by kind: " + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
-    shown, listed = set(), []
-    for t in sorted(failures, key=lambda t: (t["level"], VARIANTS.index(t["variant"]))):
-        key = (t["name"], t["failure"]["kind"])
-        if key in shown:
-            continue
-        shown.add(key)
-        listed.append(f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
-                      f"{t['failure']['detail']}")
-    if listed:
-        lines.append("  first failures:")
-        lines += listed[:8]
-        if len(listed) > 8:
-            lines.append(f"    ... and {len(listed) - 8} more (./kata test {report['kata']} shows each)")
+    lines += failure_lines(report["kata"], failures)
     found = scoring.ratios(report.get("benchmark"))
     if found:
         lines.append("  throughput, learner / reference (median of the processes' ratios; their"
@@ -73,6 +80,52 @@ def render_kata(report):
             lines.append(f"    {workload:<40} {r.center:5.2f}  {span:<18} {shares[workload]:4.0%}")
     if s["note"]:
         lines.append(f"  note: {s['note']}")
+    return lines
+
+
+def first_failures(failures: list[dict]) -> list[dict]:
+    """The failed tests in the order to fix them (lowest level first, plain before the
+    sanitizers), a test failing the same way in several variants shown once."""
+    shown, first = set(), []
+    for t in sorted(failures, key=lambda t: (t["level"], VARIANTS.index(t["variant"]))):
+        if (t["name"], t["failure"]["kind"]) not in shown:
+            shown.add((t["name"], t["failure"]["kind"]))
+            first.append(t)
+    return first
+
+
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at spaces only (a number or a name is
+    never split), at most `max_lines` of them, the last ending in " ..." if text was left out."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while len(last) + 4 > width and " " in last:
+            last = last.rsplit(" ", 1)[0]
+        lines[-1] = last + " ..."
+    return lines
+
+
+def failure_lines(kata: str, failures: list[dict]) -> list[str]:
+    """The first failures: the first few explained (the message's first lines, the seed, the
+    command that replays the test in its variant), the next few named, one line each."""
+    first = first_failures(failures)
+    if not first:
+        return []
+    lines = ["  first failures (report.json has each one's output):"]
+    for t in first[:FAILURES_EXPLAINED]:
+        failure = t["failure"]
+        lines.append(f"    {t['name']} [{t['variant']}] {failure['kind']}:")
+        lines += ["      " + line for line in _wrap(failure["detail"], WIDTH - 6, DETAIL_LINES)]
+        if failure.get("replay"):
+            seed = f"seed {failure['seed']}, " if "seed" in failure else ""
+            lines.append(f"      {seed}replay: {failure['replay']}")
+    for t in first[FAILURES_EXPLAINED:FAILURES_LISTED]:
+        head = f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
+        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1) or [""])[0])
+    if len(first) > FAILURES_LISTED:
+        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more (./kata test {kata} shows each)")
     return lines
 
 

@@ -14,7 +14,15 @@ def category_counts(tests):
         counts[(t["category"], t["variant"])][0] += t["passed"]
     return counts
 
-LEVEL_POINTS = {1: 30, 2: 20, 3: 20}  # correctness: 70 in all
+# Correctness: 70 points in every kata, by level (docs/scoring.md, Correctness). Levels 1 and 2 are
+# the interview pass in every kata (the textbook answer reaches level 2), worth 30 and 20: such an
+# answer earns the same 50 whichever kata it is. What lies beyond the textbook (exact arithmetic, a
+# lock-free fast path, fairness) is worth the other 20, shared equally by the kata's levels above 2,
+# so a kata with more of them does not weigh more in a grading of several. A kata with no level
+# above 2 gives its levels all 70, in the pass's proportions.
+CORRECTNESS_POINTS = 70
+PASS_POINTS = (30, 20)
+BEYOND_POINTS = CORRECTNESS_POINTS - sum(PASS_POINTS)
 PERFORMANCE_POINTS = 30
 # Matching the reference earns every performance point; beating it earns no more. "Matching" is
 # within the run-to-run noise of the reference against itself: 5% on the development machine
@@ -120,6 +128,23 @@ def ratios(benchmark):
             for w, (mine, ref) in pairs.items()}
 
 
+def level_points(top: int) -> dict[int, int]:
+    """{level: points} for a kata whose tests go up to level `top` (1 to top; {} for none): 30, 20,
+    then BEYOND_POINTS split as evenly as whole points allow, the lower levels taking any odd
+    point; with fewer than three levels, CORRECTNESS_POINTS in PASS_POINTS's proportions."""
+    if top <= 0:
+        return {}
+    if top <= len(PASS_POINTS):
+        shares = PASS_POINTS[:top]
+        points = [CORRECTNESS_POINTS * p // sum(shares) for p in shares]
+        points[0] += CORRECTNESS_POINTS - sum(points)
+        return dict(enumerate(points, start=1))
+    beyond = top - len(PASS_POINTS)
+    each, odd = divmod(BEYOND_POINTS, beyond)
+    points = list(PASS_POINTS) + [each + (i < odd) for i in range(beyond)]
+    return dict(enumerate(points, start=1))
+
+
 def level_reached(tests):
     levels = sorted({t["level"] for t in tests})
     reached = 0
@@ -150,7 +175,8 @@ def score(report):
     tests = report["tests"]
     reached, top = level_reached(tests)
     tampered = bool(report.get("tampering"))
-    correctness = 0 if tampered else sum(LEVEL_POINTS.get(l, 0) for l in range(1, reached + 1))
+    points = level_points(top)
+    correctness = 0 if tampered else sum(points[level] for level in range(1, reached + 1))
     all_passed = bool(tests) and all(t["passed"] for t in tests) and not tampered
     performance, geomean, note = 0.0, None, None
     ratio, found = score_ratio(report.get("benchmark"))
@@ -165,7 +191,7 @@ def score(report):
         "level": reached,
         "max_level": top,
         "correctness": correctness,
-        "correctness_max": sum(LEVEL_POINTS.get(l, 0) for l in range(1, top + 1)),
+        "correctness_max": sum(points.values()),
         "performance": performance,
         "performance_max": PERFORMANCE_POINTS,
         "ratio_geomean": round(geomean, 3) if geomean else None,

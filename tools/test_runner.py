@@ -18,16 +18,26 @@ Each process gets the same limits as a ctest run: TEST_TIMEOUT seconds per test 
 `[ RUN ]` line, so a suite's length does not count against one test), and OUTPUT_LIMIT bytes of
 output (RLIMIT_FSIZE, see limit_output: a process that writes more is killed by SIGXFSZ, and its
 test reported).
+
+Each process runs in the grader's sandbox (tools/sandbox.py, docs/sandbox.md), in a fresh directory
+of its own that is the only place it can write: what it tried there that it must not (a write into
+the project, a process left behind, the network) comes back as findings, as does a report that its
+own output contradicts (_forged).
 """
+from __future__ import annotations
+
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import time
+import typing
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import sandbox
 from gtest_run import FAILED_TEST, OK, RUN
 
 TEST_TIMEOUT = 120
@@ -78,25 +88,30 @@ class _Progress:
             self.since = time.monotonic()
 
 
-def _run_process(command, log, cwd):
-    """Runs command with output to log; returns (exit code or signal as -N, test killed by the
-    timeout or '' when killed between tests, None when not killed)."""
+def _run_process(command: list[str], log: Path, out_dir: Path,
+                 box: sandbox.Sandbox) -> tuple[int | None, str | None, list[str]]:
+    """Runs command with output to log, in the sandbox `box`, its private directory out_dir;
+    returns (exit code or signal as -N, test killed by the timeout or '' when killed between
+    tests, None when not killed, what the sandbox saw it try)."""
     with open(log, "wb") as out:
         # Its own session, so a timeout kills the test and anything it started.
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
-                                start_new_session=True)
+        proc = box.start(command, out_dir, stdout=out, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True)
     progress = _Progress(log)
-    while proc.poll() is None:
+    while proc.popen.poll() is None:
         time.sleep(POLL_SECONDS)
         progress.update()
         if time.monotonic() - progress.since > TEST_TIMEOUT:
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
+                os.killpg(proc.popen.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            proc.wait()
-            return proc.returncode, progress.current or ""
-    return proc.returncode, None
+            proc.popen.wait()
+            proc.outcome(killed=True)
+            return proc.popen.returncode, progress.current or "", []
+    outcome = proc.outcome(who="the test process")
+    code = outcome.status if outcome.status is not None else proc.popen.returncode
+    return code, None, outcome.findings
 
 
 def _gtest_report(xml):
@@ -215,29 +230,69 @@ def _decide_alone(name, blocks, output, code, killed_in):
                    f"the test binary {_describe_exit(code)} before running this test")
 
 
-def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
-    """Runs `tests` (full gtest names) of one binary. Returns {test: verdict}, where verdict is
-    {"passed": bool, "seconds": float, "output": str for a failed test}, and for a test that the
-    way its process ended decided, "cause" (TIMEOUT, EXIT_0, NOT_RUN, DIED) and "ended" (the
-    words for it)."""
+def _forged(report: dict[str, tuple[str, float]], output: str) -> str | None:
+    """Why gtest's XML report of a process cannot be gtest's own, by what its output says, or None.
+    gtest prints `[ RUN      ]` as each test starts and `[       OK ]` or `[  FAILED  ]` as it
+    ends, each marker in one write whatever else the process prints around it; a report of more
+    tests run or passed than the output shows, or of a test passed that the output shows failed,
+    was written by someone else. It catches a forger that writes the report but not the output to
+    match; that one only the header policy stops (docs/sandbox.md)."""
+    ran = [name for name, (verdict, _) in report.items() if verdict != "skipped"]
+    passed = [name for name, (verdict, _) in report.items() if verdict == "passed"]
+    started, ended_ok = output.count("[ RUN      ] "), output.count("[       OK ] ")
+    if len(ran) > started:
+        return f"it says {len(ran)} test(s) ran, the output shows {started} started"
+    if len(passed) > ended_ok:
+        return f"it says {len(passed)} test(s) passed, the output shows {ended_ok}"
+    contradicted = sorted(set(passed) & set(FAILED_TEST.findall(output)))
+    if contradicted:
+        return f"it says {contradicted[0]} passed, the output that it failed"
+    return None
+
+
+class Suite(typing.NamedTuple):
+    """run_suite's result: {test: verdict}, and the findings (sentences) of the sandbox and of the
+    reports' cross-check: each a thing the test process must not have done."""
+    verdicts: dict[str, dict]
+    findings: list[str]
+
+
+def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
+              setarch: typing.Sequence[str] = (), box: sandbox.Sandbox | None = None) -> Suite:
+    """Runs `tests` (full gtest names) of one binary, each process in the sandbox `box` (none if
+    None). Returns a Suite, where a verdict is {"passed": bool, "seconds": float, "output": str
+    for a failed test}, and for a test that the way its process ended decided, "cause" (TIMEOUT,
+    EXIT_0, NOT_RUN, DIED) and "ended" (the words for it)."""
+    box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    decided = {}
+    decided, findings = {}, []
     left = list(tests)
     one_by_one = False
     round_number = 0
     while left:
         batch = left[:1] if one_by_one else left
         round_number += 1
-        xml = work_dir / f"round-{round_number}.xml"
+        # A fresh directory per process, the only place it may write: its XML report goes there.
+        out_dir = work_dir / f"round-{round_number}"
+        shutil.rmtree(out_dir, ignore_errors=True)
         log = work_dir / f"round-{round_number}.log"
-        xml.unlink(missing_ok=True)
+        xml = f"{box.inside(out_dir)}/report.xml"
         started = time.monotonic()
-        code, killed_in = _run_process(list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
-                                                        f"--gtest_output=xml:{xml}"], log, cwd)
+        # --gtest_brief=0 whatever the environment says: every test's markers in the output.
+        command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
+                                    f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
+        code, killed_in, seen = _run_process(command, log, out_dir, box)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
-        report = _gtest_report(xml)
+        report = _gtest_report(out_dir / "report.xml")
+        forged = _forged(report, output) if report is not None else None
+        if forged:
+            named = "the test process's XML report is not gtest's"
+            if not any(finding.startswith(named) for finding in findings):  # once a suite
+                seen.append(f"{named} ({forged}): rewritten or forged by the code under test")
+            report = None  # decided from the output alone, as for a process that wrote none
+        findings += [finding for finding in seen if finding not in findings]
         if report is not None and killed_in is None:
             now, rerun_alone = _decide_finished(batch, report, blocks, output, code)
             one_by_one = one_by_one or rerun_alone
@@ -249,4 +304,4 @@ def run_suite(binary, tests, work_dir, setarch=(), cwd=None):
             one_by_one = True
         decided.update(now)
         left = [name for name in left if name not in decided]
-    return decided
+    return Suite(decided, findings)

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """validate_report.py REPORT.json: checks a grading report against docs/report.schema.json."""
 import json
+import re
 import sys
 from pathlib import Path
 
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "report.schema.json"
+# A failure's output is capped at the schema's maxLength, counted in bytes (UTF-8), which the
+# schema cannot say; where the grader cut it, the text says so with this mark.
+OUTPUT_LIMIT_BYTES = json.loads(SCHEMA.read_text())["$defs"]["test"]["properties"]["failure"][
+    "properties"]["output"]["maxLength"]
+CUT_MARK = "[... {} bytes cut ...]"
 
 
 def problems(report):
@@ -14,8 +20,28 @@ def problems(report):
     except ImportError:
         return ["python3-jsonschema is not installed: cannot validate the report"]
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-            for error in validator.iter_errors(report)]
+    found = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+             for error in validator.iter_errors(report)]
+    return found or failure_problems(report)
+
+
+def failure_problems(report: dict) -> list[str]:
+    """What the schema cannot check in the failures of a (schema-valid) report: the output's
+    size in bytes, a cut said in the text, and the seed in the replay command."""
+    found = []
+    for k, kata in enumerate(report["katas"]):
+        for t, test in enumerate(kata["tests"]):
+            failure = test.get("failure") or {}
+            where = f"katas/{k}/tests/{t}/failure"
+            size = len(failure.get("output", "").encode("utf-8"))
+            if size > OUTPUT_LIMIT_BYTES:
+                found.append(f"{where}/output: {size} bytes, over {OUTPUT_LIMIT_BYTES}")
+            mark = re.escape(CUT_MARK).replace(re.escape("{}"), r"\d+")
+            if failure.get("output_cut") and not re.search(mark, failure.get("output", "")):
+                found.append(f"{where}/output: {failure['output_cut']} bytes cut, and no mark where")
+            if "seed" in failure and "replay" in failure and f"={failure['seed']} " not in failure["replay"]:
+                found.append(f"{where}/replay: does not set the seed {failure['seed']}")
+    return found
 
 
 def main():

@@ -68,7 +68,7 @@ bool perturbation_enabled() { return env_double("KATA_PERTURB", 1.0) != 0.0; }
 
 namespace detail {
 void start_test() {
-  const char* fixed = std::getenv("KATA_SEED");
+  const char* fixed = std::getenv(kSeedVariable);
   std::uint64_t value = 0;
   if (fixed != nullptr && *fixed != '\0') {
     value = std::stoull(fixed);

@@ -1,5 +1,5 @@
-// The main() of every kata test binary: arms the watchdog around each test and prints the seed of a
-// failed test so it can be replayed.
+// The main() of every kata test binary: arms the watchdog around each test and prints the seed of
+// each test as it starts, and again under a failed test, so it can be replayed.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -24,13 +24,15 @@ namespace {
 class HarnessListener : public ::testing::EmptyTestEventListener {
   void OnTestStart(const ::testing::TestInfo&) override {
     harness::detail::start_test();
+    std::printf("%s%llu\n", harness::kSeedMarker, static_cast<unsigned long long>(harness::seed()));
+    std::fflush(stdout);  // a sanitizer's exit does not flush stdout
     harness::detail::arm_watchdog();
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     harness::detail::disarm_watchdog();
     if (info.result()->Failed()) {
-      std::printf("  seed %llu: replay with KATA_SEED=%llu (variant %s)\n",
-                  static_cast<unsigned long long>(harness::seed()),
+      std::printf("  seed %llu: replay with %s=%llu (variant %s)\n",
+                  static_cast<unsigned long long>(harness::seed()), harness::kSeedVariable,
                   static_cast<unsigned long long>(harness::seed()), harness::variant());
     }
   }

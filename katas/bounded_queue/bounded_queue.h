@@ -9,6 +9,8 @@
 //   Level 3: close.
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include <chrono>

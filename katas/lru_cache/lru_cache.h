@@ -2,17 +2,21 @@
 // in tests/, the story and the hints in README.md. Run:  ./kata test lru_cache
 //
 // LRUCache<K, V, Hash> is a strict least-recently-used cache of at most capacity() entries. Every
-// get() that finds its key, and every put(), makes that key the most recently used; when a put()
-// of a new key would make the cache hold more than capacity() entries, the least recently used
-// entry is evicted first. Every method may be called from any number of threads at once.
+// get() that finds its key, and every put(), makes that key the most recently used; nothing else
+// changes the order (a miss changes nothing). When a put() of a new key would make the cache hold
+// more than capacity() entries, the least recently used entry is evicted first. Every method may
+// be called from any number of threads at once.
 //
 //   Level 1: sequential exactness: the right entry is evicted, always; get and put both refresh.
-//   Level 2: thread-safe under stress: no lost or duplicated entry, size() never above
-//            capacity(), no value torn or freed while a caller reads it.
-//   Level 3: linearizable: every concurrent history of get/put/erase is explained by some
-//            sequential order of the same calls on a strict LRU.
+//   Level 2: thread-safe under stress: every call returns (no deadlock); no lost or duplicated
+//            entry (size() counts each key once); size() never above capacity(), at any moment;
+//            no value torn or freed while a caller reads it.
+//   Level 3: linearizable: every concurrent history of get/put/erase/size is explained by some
+//            one-at-a-time order of the same calls on a strict LRU, consistent with real time.
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include <cstddef>
@@ -37,7 +41,8 @@ class LRUCache {
   LRUCache& operator=(const LRUCache&) = delete;
 
   // A copy of the value of `key`, or std::nullopt if absent. A hit makes `key` the most recently
-  // used. The copy is the caller's: no later call can change or free it.
+  // used; a miss changes nothing. Level 2: the copy is whole and the caller's, even while other
+  // threads overwrite or evict the entry.
   std::optional<V> get(const K& key) {
     (void)key;
     throw NotImplemented("LRUCache::get");
@@ -51,7 +56,7 @@ class LRUCache {
     throw NotImplemented("LRUCache::put");
   }
 
-  // Removes `key`; returns true if it was present.
+  // Removes `key`, freeing its slot; returns true if it was present.
   bool erase(const K& key) {
     (void)key;
     throw NotImplemented("LRUCache::erase");

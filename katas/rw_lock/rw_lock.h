@@ -7,12 +7,19 @@
 // from any number of threads at once. A thread never calls lock() or lock_shared() on a lock it
 // already holds, and unlocks only what it holds.
 //
-//   Level 1: exclusion, sharing, and the try_ versions.
-//   Level 2: no writer starvation: readers that keep overlapping cannot keep a writer out.
-//   Level 3: no reader starvation either: fair both ways (phase-fair).
+//   Level 1: exclusion, sharing, the try_ versions, and no lost wake-up: a waiting call returns
+//            once the lock lets it in. The last reader out lets a waiting writer in; a writer out
+//            lets in a waiting writer or the waiting readers, and, when no writer waits, every
+//            waiting reader, together.
+//   Level 2: no writer starvation: once a writer waits, at most 8 readers that arrive after it
+//            get in before it, through lock_shared() or try_lock_shared(), however busy they are.
+//   Level 3: no reader starvation either: once a reader waits, at most 8 writers that queue up
+//            in lock() after it get in before it (phase-fair, or FIFO, lets in none).
 //
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
 // Build it yourself: wrapping std::shared_mutex is not the exercise.
+// The header policy (docs/header_policy.md) is checked before anything is built: standard
+// library includes only, everything in namespace kata, no macros, #if, file or process calls.
 #pragma once
 
 #include "kata/not_implemented.h"
@@ -28,13 +35,11 @@ class RWLock {
   // Exclusive ownership (a writer) -------------------------------------------------------------
 
   // Blocks until the calling thread holds the lock alone: no other writer and no reader inside.
-  // Level 2: a writer that waits gets in within a bounded number of later readers, however busy
-  // the readers are.
   void lock() { throw NotImplemented("RWLock::lock"); }
 
-  // Takes exclusive ownership if that is possible right now; never blocks. False if any reader or
-  // writer holds the lock (and it may be false while other writers wait for it). True on a lock
-  // nobody holds or waits for.
+  // Takes exclusive ownership if that is possible right now; never blocks. False while any reader
+  // or writer holds the lock; true while nobody holds it or waits for it. (While a released lock
+  // is being handed to a waiter, either answer is right.)
   bool try_lock() { throw NotImplemented("RWLock::try_lock"); }
 
   // Releases exclusive ownership.
@@ -42,14 +47,13 @@ class RWLock {
 
   // Shared ownership (a reader) ----------------------------------------------------------------
 
-  // Blocks until the calling thread holds the lock shared. While other readers hold it and no
-  // writer holds or waits for it, it returns at once: readers really share.
-  // Level 3: a reader that waits gets in within a bounded number of later writers.
+  // Blocks until the calling thread holds the lock shared. While no writer holds or waits for it,
+  // it returns at once, however many readers are inside: readers really share.
   void lock_shared() { throw NotImplemented("RWLock::lock_shared"); }
 
-  // Takes shared ownership if that is possible right now; never blocks. False if a writer holds
-  // the lock (and it may be false while a writer waits for it). True while only readers hold it
-  // and no writer waits.
+  // Takes shared ownership if that is possible right now; never blocks. False while a writer
+  // holds the lock; true while no writer holds or waits for it. While a writer waits: either at
+  // level 1; from level 2 a success counts among the later readers the level bounds.
   bool try_lock_shared() { throw NotImplemented("RWLock::try_lock_shared"); }
 
   // Releases shared ownership.

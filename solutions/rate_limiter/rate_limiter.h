@@ -1,34 +1,41 @@
 // Reference solution of the rate_limiter kata: an exact integer token bucket, with a lock-free
-// fast path for try_acquire and a mutex only around the refill.
+// fast path for try_acquire and a mutex only around the refill. It reaches every level of the
+// contract (katas/rate_limiter/rate_limiter.h); the notes below say which part earns which.
 //
-// Why it is exact:
+// Why it is correct, level by level:
+//
+// Level 3, why it is exact (levels 1 and 2 allow a double's rounding; this allows none):
 //  - Permits are counted in nano-permits: one permit is 10^9 units. The rate is kept as a whole
 //    number of micro-permits per second (the double the caller gave, to the nearest 10^-6), so a
 //    refill of d nanoseconds earns exactly d * rate_ / 10^6 units. Division leaves a remainder of
 //    less than one unit; it is kept in remainder_ and added to the next refill. Nothing is rounded
 //    away, so fractions of a permit carry over and a million small clock steps add up to exactly
-//    what one big step would: no drift. (A double loses a little at every step; integer
-//    whole-permit refills drop the fraction at every step.)
+//    what one big step would: no drift. (A double is off by ~10^-16 of its value at every step,
+//    and a permit due at an exact nanosecond shows up one late; integer whole-permit refills drop
+//    the fraction at every step, which level 1 already catches.)
 //  - The bucket never holds more than burst * 10^9 units: every refill is capped, and what is
 //    earned while full is dropped, remainder included.
+//
+// Level 2, why it is safe under contention:
 //  - Each nanosecond of the clock is credited once. The refill runs under refill_mutex_ and
 //    re-reads last_ns_ there, so two threads that both saw the same old timestamp cannot both
 //    credit the same interval (the "stale timestamp" double refill).
 //  - Permits are taken with a compare-and-swap loop on tokens_: a thread subtracts only from the
 //    exact value it checked; if another thread changed tokens_ in between, the CAS fails, reloads
 //    the current value into `tokens` and the check is made again. So no permit is granted twice and
-//    tokens_ never goes negative (a load, a check and a separate fetch_sub would allow both).
+//    tokens_ never goes negative (a load, a check and a separate fetch_sub would allow both; a
+//    fetch_sub given back when it overdraws would make others refuse permits that are there).
 //
-// Why it is linearizable (and the order of the refill matters): the refill adds the credit to
-// tokens_ *before* it publishes the new timestamp in last_ns_ (release; read with acquire). A
-// thread that sees last_ns_ >= its own clock reading skips the refill and takes from tokens_, which
-// then already holds every credit up to that time. A thread that sees an older timestamp waits for
-// the refill mutex and finds the work done. So no one takes from a bucket that is missing a refill
-// it should see (which could grant an extra permit when the cap binds).
-//
-// Why no thread waits for a paused one: the clock is read before any lock is taken, and the lock
-// is held only for a few arithmetic instructions; when no time has passed (many calls in the same
-// clock tick) try_acquire takes no lock at all.
+// Level 4, why no thread waits for a paused one, and why that stays linearizable:
+//  - The clock is read before any lock is taken, and the lock is held only for a few arithmetic
+//    instructions; when no time has passed (many calls in the same clock tick) try_acquire takes
+//    no lock at all.
+//  - The refill adds the credit to tokens_ *before* it publishes the new timestamp in last_ns_
+//    (release; read with acquire). A thread that sees last_ns_ >= its own clock reading skips the
+//    refill and takes from tokens_, which then already holds every credit up to that time. A
+//    thread that sees an older timestamp waits for the refill mutex and finds the work done. So no
+//    one takes from a bucket that is missing a refill it should see: a permit earned before a
+//    try_acquire began is never refused because available() is crediting it at that moment.
 #pragma once
 
 #include <algorithm>

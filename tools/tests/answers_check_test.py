@@ -38,7 +38,21 @@ BAD_HEADERS = {
                                      "// expect-caught-by: Contract.X assertion\n",
     "a misspelt declaration": "// F.\n// Flaw.\n// expect-levle: 0\n// expect-level: 0\n",
     "the level after the code": "// Textbook.\n// Design.\n#pragma once\n// expect-level: 3\n",
+    "two variants lines": "// T.\n// D.\n// expect-level: 3\n// expect-variants: plain\n"
+                          "// expect-variants: tsan\n",
+    "a variant named twice": "// T.\n// D.\n// expect-level: 3\n// expect-variants: tsan tsan\n",
 }
+AVAILABLE = ["plain", "tsan", "asan"]
+# (what, header, the variants it is built and graded in, or None when it must be refused)
+VARIANT_CASES: list[tuple[str, str, list[str] | None]] = [
+    ("a correct answer: plain and tsan", GOOD_CORRECT, ["plain", "tsan"]),
+    ("caught as a hang: plain", GOOD_FLAWED, ["plain"]),
+    ("caught by a sanitizer: tsan", GOOD_FLAWED.replace(" hang", " sanitizer"), ["tsan"]),
+    ("declared, in the kata's order", GOOD_CORRECT.replace(
+        "#pragma", "// expect-variants: asan plain\n#pragma"), ["plain", "asan"]),
+    ("a variant the kata does not have", GOOD_CORRECT.replace(
+        "#pragma", "// expect-variants: msan\n#pragma"), None),
+]
 
 
 def test(name: str, variant: str, level: int, kind: str | None = None) -> dict[str, Any]:
@@ -103,6 +117,12 @@ def main() -> int:
             check(f"refuses a header with {what}", False, "parsed", problems)
         except answers.BadAnswer as e:
             check(f"refuses a header with {what}", str(e).startswith(what), str(e), problems)
+    for what, text, variants in VARIANT_CASES:
+        try:
+            got: list[str] | None = answers.variants_of(answers.parse(text, what), AVAILABLE, what)
+        except answers.BadAnswer:
+            got = None
+        check(f"variants: {what}", got == variants, f"want {variants}, got {got}", problems)
     for what, text, graded, expected in CASES + [lower_level_case()]:
         found = answers.problems(answers.parse(text, what), graded)
         if expected is None:

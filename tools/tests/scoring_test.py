@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""tools/scoring.py's performance ratio on made-up benchmark summaries (ctest: grader/scoring,
-label harness): how workloads are weighted (docs/scoring.md, Performance), that nothing the
-learner's rows do can move a weight, and that a ratio is taken within each benchmark process
-(grade.summarize_benchmark), so what slowed a whole process cancels out, also when the two ran
-in turns in one row."""
+"""tools/scoring.py on made-up results (ctest: grader/scoring, label harness): the correctness points
+of each level in a kata of 1 to 6 levels (docs/scoring.md, Correctness), and the performance ratio
+on made-up benchmark summaries: how workloads are weighted (docs/scoring.md, Performance), that
+nothing the learner's rows do can move a weight, and that a ratio is taken within each benchmark
+process (grade.summarize_benchmark), so what slowed a whole process cancels out, also when the two
+ran in turns in one row."""
 import math
 import re
 import sys
@@ -163,6 +164,42 @@ class InTurns(unittest.TestCase):
                 # Google Benchmark's filters are POSIX extended expressions; these need no more.
                 self.assertEqual([[i for i, name in enumerate(listed) if re.search(f, name)]
                                   for f in filters], expected)
+
+
+def graded(passed_by_level):
+    """A report of one test per level, {level: passed}, with no benchmark."""
+    return {"tests": [{"name": f"Contract.L{level}_X", "variant": "plain", "category": "Contract",
+                       "level": level, "passed": passed}
+                      for level, passed in passed_by_level.items()], "tampering": []}
+
+
+class Levels(unittest.TestCase):
+    """Correctness points by level (docs/scoring.md, Correctness)."""
+
+    def test_every_kata_is_out_of_70_whatever_its_level_count(self):
+        for top in range(1, 7):
+            self.assertEqual(sum(scoring.level_points(top).values()), 70, top)
+
+    def test_three_levels_keep_30_20_20_and_four_split_the_top_20(self):
+        self.assertEqual(scoring.level_points(3), {1: 30, 2: 20, 3: 20})
+        self.assertEqual(scoring.level_points(4), {1: 30, 2: 20, 3: 10, 4: 10})
+
+    def test_the_interview_pass_earns_50_in_a_kata_of_3_or_4_levels(self):
+        for top in (3, 4):
+            levels = {level: level <= 2 for level in range(1, top + 1)}
+            score = scoring.score(graded(levels))
+            self.assertEqual((score["level"], score["max_level"]), (2, top))
+            self.assertEqual((score["correctness"], score["correctness_max"]), (50, 70))
+
+    def test_level_4_reached_is_full_correctness(self):
+        score = scoring.score(graded({1: True, 2: True, 3: True, 4: True}))
+        self.assertEqual((score["level"], score["correctness"]), (4, 70))
+        score = scoring.score(graded({1: True, 2: True, 3: True, 4: False}))
+        self.assertEqual((score["level"], score["correctness"]), (3, 60))
+
+    def test_a_level_is_reached_only_with_every_level_below_it(self):
+        score = scoring.score(graded({1: True, 2: False, 3: True, 4: True}))
+        self.assertEqual((score["level"], score["correctness"]), (1, 30))
 
 
 class Performance(unittest.TestCase):

@@ -4,28 +4,53 @@
 The fake speaks just enough gtest (`[ RUN ]` / `[ OK ]` / `[ FAILED ]` lines, an XML report at
 the end, exit status 1 when a test failed) and does to each test what its name says, so every way
 a process can end is tried without compiling anything: each case checks which tests pass, what
-ended the failing one, and how many processes the run took.
+ended the failing one, and how many processes the run took. Every case runs twice: without a
+sandbox, and in the grader's sandbox (tools/sandbox.py), where the fake also tries what the
+sandbox must stop and name: writing into the project, leaving a process behind, the network.
 """
 import os
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import sandbox  # noqa: E402
+import sandbox_init  # noqa: E402
 import test_runner  # noqa: E402
 
-FAKE = r'''#!/usr/bin/env python3
-import os, sys, time
+FAKE = r'''#!PYTHON
+import os, socket, sys, time
 tests = next(a for a in sys.argv if a.startswith("--gtest_filter="))[15:].split(":")
 xml = next(a for a in sys.argv if a.startswith("--gtest_output=xml:"))[19:]
+here = os.path.dirname(os.path.abspath(sys.argv[0]))
+
+
+def write_xml(failed):
+    with open(xml, "w") as f:
+        f.write("<testsuites>")
+        for t in tests:
+            suite, name = t.split(".")
+            body = "<failure message='x'/>" if t in failed else ""
+            f.write("<testcase classname='%s' name='%s' status='run' result='completed' "
+                    "time='0.001'>%s</testcase>" % (suite, name, body))
+        f.write("</testsuites>")
+
+
 if any(t.endswith("exit_at_startup") for t in tests):  # as a header's static initialiser would
+    sys.exit(0)
+if any(t.endswith("forgexml") for t in tests):  # writes gtest's report itself, all passed
+    write_xml([])
     sys.exit(0)
 failed, leak = [], False
 for t in tests:
     print("[ RUN      ] " + t, flush=True)
     what = t.rsplit("_", 1)[-1]
-    if what == "fail":
+    if what in ("fail", "rewritexml"):
         print("fake.cc:1: Failure\nExpected: 1 == 2", flush=True)
         print("[  FAILED  ] %s (1 ms)" % t, flush=True)
         failed.append(t)
@@ -41,40 +66,70 @@ for t in tests:
         time.sleep(3600)
     if what == "leak":
         leak = True
+    if what == "writeproject":
+        try:
+            with open(os.path.join(here, "written-by-the-test"), "w") as f:
+                f.write("x")
+        except OSError:
+            pass
+    if what == "endingchild" and os.fork() == 0:  # as a sanitizer's symbolizer: ends just after
+        time.sleep(0.3)
+        os._exit(0)
+    if what == "leaveprocess" and os.fork() == 0:
+        os.setsid()
+        time.sleep(float(os.environ["KATA_FAKE_LINGER"]))
+        with open(os.path.join(here, "written-by-a-process-left-behind"), "w") as f:
+            f.write("x")
+        os._exit(0)
+    if what == "environment" and ("FAKE_SECRET_TOKEN" in os.environ
+                                  or os.environ.get("KATA_FAKE_SEED") != "7"):
+        print("fake.cc:1: Failure\nthe environment: %s" % sorted(os.environ), flush=True)
+        print("[  FAILED  ] %s (1 ms)" % t, flush=True)
+        failed.append(t)
+        continue
+    if what == "network":
+        try:
+            socket.create_connection(("127.0.0.1", int(os.environ["KATA_FAKE_PORT"])), 1).send(b"x")
+        except OSError:
+            pass
     print("[       OK ] %s (1 ms)" % t, flush=True)
 print("[==========] %d tests ran." % len(tests), flush=True)
-with open(xml, "w") as f:
-    f.write("<testsuites>")
-    for t in tests:
-        suite, name = t.split(".")
-        body = "<failure message='x'/>" if t in failed else ""
-        f.write("<testcase classname='%s' name='%s' status='run' result='completed' time='0.001'>"
-                "%s</testcase>" % (suite, name, body))
-    f.write("</testsuites>")
+write_xml(failed)
+if any(t.endswith("rewritexml") for t in tests):  # at exit: the report rewritten, all passed
+    write_xml([])
+    sys.exit(0)
 if leak:
     print("ERROR: LeakSanitizer: detected memory leaks", flush=True)
     sys.exit(23)
 sys.exit(1 if failed else 0)
-'''
+'''.replace("PYTHON", sys.executable)
 
 
 class RunSuiteTest(unittest.TestCase):
+    sandboxed = False
+
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.work = Path(self.dir.name)
         self.binary = self.work / "fake_test"
         self.binary.write_text(FAKE)
         self.binary.chmod(0o755)
+        self.box = None
+        if self.sandboxed:
+            self.box = sandbox.probe(self.work, [str(self.work)])
+            self.assertTrue(self.box.active and self.box.writes_named,
+                            f"the sandbox does not start here: {self.box.describe()}")
 
     def tearDown(self):
         self.dir.cleanup()
 
     def run_suite(self, *names):
         tests = [f"Fake.L1_{name}" for name in names]
-        verdicts = test_runner.run_suite(self.binary, tests, self.work / "runs")
-        self.assertEqual(sorted(verdicts), sorted(tests), "every test gets a verdict")
+        suite = test_runner.run_suite(self.binary, tests, self.work / "runs", box=self.box)
+        self.assertEqual(sorted(suite.verdicts), sorted(tests), "every test gets a verdict")
         self.processes = len(list((self.work / "runs").glob("round-*.log")))
-        return {name.split("_", 1)[1]: v for name, v in verdicts.items()}
+        self.findings = suite.findings
+        return {name.split("_", 1)[1]: v for name, v in suite.verdicts.items()}
 
     def assert_passed(self, verdicts, *names):
         for name in names:
@@ -88,10 +143,15 @@ class RunSuiteTest(unittest.TestCase):
         if output:
             self.assertIn(output, verdict["output"], verdict)
 
+    def assert_finding(self, *words):
+        self.assertTrue(any(all(w in f for w in words) for f in self.findings),
+                        f"no finding with {words}: {self.findings}")
+
     def test_a_passing_suite_takes_one_process(self):
         verdicts = self.run_suite("a_pass", "b_pass", "c_pass")
         self.assert_passed(verdicts, "a_pass", "b_pass", "c_pass")
         self.assertEqual(self.processes, 1)
+        self.assertEqual(self.findings, [])
 
     def test_a_failed_assertion_is_that_tests_and_the_run_goes_on(self):
         verdicts = self.run_suite("a_pass", "b_fail", "c_pass")
@@ -99,6 +159,7 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_failed(verdicts["b_fail"], output="Expected: 1 == 2")
         self.assertNotIn("cause", verdicts["b_fail"])
         self.assertEqual(self.processes, 1)
+        self.assertEqual(self.findings, [])
 
     def test_a_crash_is_the_running_tests_and_the_rest_run_again(self):
         verdicts = self.run_suite("a_pass", "b_crash", "c_pass")
@@ -131,15 +192,126 @@ class RunSuiteTest(unittest.TestCase):
             self.assert_failed(verdict, ended="without running this test", cause=test_runner.NOT_RUN)
 
     def test_a_hang_is_killed_after_the_timeout_and_named(self):
+        # Long enough for the fake (an interpreter, in a sandbox) to start on a loaded machine:
+        # the clock runs from the process's start until its first `[ RUN ]`.
         saved = test_runner.TEST_TIMEOUT
-        test_runner.TEST_TIMEOUT = 1
+        test_runner.TEST_TIMEOUT = 5
         try:
             verdicts = self.run_suite("a_pass", "b_hang", "c_pass")
         finally:
             test_runner.TEST_TIMEOUT = saved
         self.assert_passed(verdicts, "a_pass", "c_pass")
-        self.assert_failed(verdicts["b_hang"], ended="did not finish in 1 s and was killed",
+        self.assert_failed(verdicts["b_hang"], ended="did not finish in 5 s and was killed",
                            cause=test_runner.TIMEOUT)
+
+    def test_an_xml_report_written_at_startup_passes_nothing_and_is_named(self):
+        verdicts = self.run_suite("a_forgexml", "b_pass")
+        self.assert_failed(verdicts["a_forgexml"], ended="without running this test",
+                           cause=test_runner.NOT_RUN)
+        self.assert_finding("XML report is not gtest's", "it says 2 test(s) ran",
+                            "shows 0 started")
+
+    def test_an_xml_report_rewritten_at_exit_passes_nothing_and_is_named(self):
+        verdicts = self.run_suite("a_pass", "b_rewritexml")
+        self.assert_failed(verdicts["b_rewritexml"], output="Expected: 1 == 2")
+        self.assert_passed(verdicts, "a_pass")
+        self.assert_finding("XML report is not gtest's", "it says 2 test(s) passed",
+                            "the output shows 1")
+
+
+class SandboxedRunSuiteTest(RunSuiteTest):
+    """The same, each process in the sandbox; and what only the sandbox stops."""
+    sandboxed = True
+
+    def test_a_write_into_the_project_fails_and_is_named(self):
+        verdicts = self.run_suite("a_pass", "b_writeproject")
+        self.assert_passed(verdicts, "a_pass", "b_writeproject")
+        self.assertFalse((self.work / "written-by-the-test").exists(), "the write reached the tree")
+        self.assert_finding("wrote", "written-by-the-test", "discarded")
+
+    def test_a_process_left_behind_ends_with_the_test_and_is_named(self):
+        # It waits longer than the sandbox lets a process end on its own after the test's.
+        linger = sandbox_init.GRACE + 1
+        os.environ["KATA_FAKE_LINGER"] = str(linger)
+        try:
+            verdicts = self.run_suite("a_leaveprocess", "b_pass")
+        finally:
+            del os.environ["KATA_FAKE_LINGER"]
+        self.assert_passed(verdicts, "a_leaveprocess", "b_pass")
+        self.assert_finding("left 1 process(es) running", "fake_test")
+        time.sleep(linger + 1)  # past the time the process waits before it writes
+        self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
+                         "the process left behind outlived the test")
+
+    def test_a_process_that_ends_just_after_the_test_is_not_left_behind(self):
+        verdicts = self.run_suite("a_endingchild")
+        self.assert_passed(verdicts, "a_endingchild")
+        self.assertEqual(self.findings, [])
+
+    def test_the_grader_environment_stays_out_but_the_harness_variables(self):
+        os.environ.update(FAKE_SECRET_TOKEN="hunter2", KATA_FAKE_SEED="7")
+        try:
+            verdicts = self.run_suite("a_environment")
+        finally:
+            del os.environ["FAKE_SECRET_TOKEN"], os.environ["KATA_FAKE_SEED"]
+        self.assert_passed(verdicts, "a_environment")
+
+    def test_the_network_is_unreachable_and_its_use_is_named(self):
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(5)
+        accepted = []
+
+        def accept():
+            try:
+                accepted.append(listener.accept())
+            except OSError:
+                pass
+        thread = threading.Thread(target=accept)
+        thread.start()
+        os.environ["KATA_FAKE_PORT"] = str(listener.getsockname()[1])
+        try:
+            verdicts = self.run_suite("a_network")
+        finally:
+            del os.environ["KATA_FAKE_PORT"]
+            listener.close()
+            thread.join()
+        self.assert_passed(verdicts, "a_network")
+        self.assertEqual(accepted, [], "the test process reached the grader's machine")
+        self.assert_finding("tried to use the network", "Tcp:ActiveOpens 1")
+
+
+class WithoutTheSandboxTest(unittest.TestCase):
+    """Where bubblewrap cannot start: the probe, the scorecard and the grader say so plainly."""
+
+    def test_without_bubblewrap_the_probe_says_so(self):
+        saved = os.environ["PATH"]
+        os.environ["PATH"] = "/nonexistent"
+        try:
+            box = sandbox.probe("/", [])
+        finally:
+            os.environ["PATH"] = saved
+        self.assertFalse(box.active)
+        self.assertIn("bwrap is not installed", box.problem)
+        self.assertEqual(box.describe()["problem"], box.problem)
+        self.assertFalse(box.describe()["isolated"])
+
+    def test_the_scorecard_says_not_sandboxed_first(self):
+        import scorecard
+        box = sandbox.unsandboxed("/", "bwrap is not installed")
+        document = {"katas": [], "sandbox": box.describe()}
+        first = scorecard.render(document, color=False).splitlines()[0]
+        self.assertIn("NOT SANDBOXED: bwrap is not installed", first)
+
+    def test_class_grading_refuses_to_grade_without_the_sandbox(self):
+        grade = Path(__file__).resolve().parents[1] / "grade.py"
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run([sys.executable, str(grade), "--build-dir", tmp, "--out", tmp],
+                                  capture_output=True, text=True, timeout=60,
+                                  env={**os.environ, "PATH": "/nonexistent",
+                                       sandbox.REQUIRE_ENV: "1"})
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn("the sandbox is required", proc.stderr)
+            self.assertFalse((Path(tmp) / "report.json").exists(), "it graded anyway")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,16 @@
 
 namespace harness {
 
-// The seed of the running test: KATA_SEED if set, else drawn at random when the test starts.
-// Printed whenever the test fails.
+// The environment variable that fixes the seed of every test in the process (a replay).
+inline constexpr char kSeedVariable[] = "KATA_SEED";
+
+// Heads the line the test main prints as each test starts, right after gtest's `[ RUN ]` line:
+// "SEED: 123456789". Printed first and flushed, so that even a test whose process a sanitizer or
+// the watchdog ends leaves its seed in the output. The grader reads this constant and
+// kSeedVariable from this very file (tools/grade.py, seed_markers()): keep each a plain literal.
+inline constexpr char kSeedMarker[] = "SEED: ";
+
+// The seed of the running test: kSeedVariable if set, else drawn at random when the test starts.
 std::uint64_t seed();
 
 // `iterations` scaled by KATA_STRESS and by the build variant (sanitizers run about 10x slower, so

@@ -1,4 +1,4 @@
-// Level 3: a thread paused inside the limiter never stops another one. The manual clock pauses the
+// Level 4: a thread paused inside the limiter never stops another one. The manual clock pauses the
 // next thread that reads it (as if it were preempted inside try_acquire()); while it is paused,
 // other threads' calls must still return. An implementation that holds a lock while it reads the
 // clock fails here: everyone else queues behind the paused thread.
@@ -52,9 +52,9 @@ void paused_reader_does_not_block_others(std::chrono::nanoseconds advance) {
   EXPECT_GE(left, 0);
 }
 
-TEST(Liveness, L3_APausedThreadDoesNotBlockOthers) { paused_reader_does_not_block_others(0ns); }
+TEST(Liveness, L4_APausedThreadDoesNotBlockOthers) { paused_reader_does_not_block_others(0ns); }
 
-TEST(Liveness, L3_APausedThreadDoesNotBlockOthersWhenARefillIsDue) {
+TEST(Liveness, L4_APausedThreadDoesNotBlockOthersWhenARefillIsDue) {
   paused_reader_does_not_block_others(250ms);
 }
 

@@ -161,6 +161,39 @@ TEST(Liveness, L2_NoWriterStarvation) {
   }
 }
 
+// Level 2, through try_lock_shared(). A reader holds the lock; a writer comes and waits. Then new
+// readers keep trying try_lock_shared() (from this thread, one after the other), each leaving at
+// once if it got in, so the lock is never free. A success is a later reader that got in before the
+// waiting writer: at most kLaterReadersAllowed of them. A try_lock_shared() that looks only at the
+// writer inside, not at the one waiting, lets a stream of readers starve the writer just the same.
+TEST(Liveness, L2_NoWriterStarvationThroughTryLockShared) {
+  WatchedLock lock;
+  std::atomic<int> overtook{0};
+  harness::describe_state([&] {
+    return "a writer waiting; " + std::to_string(overtook.load()) +
+           " later try_lock_shared() calls got in before it";
+  });
+  Hold first(lock, Mode::kShared, "lock_shared() on a free lock", "");
+  ASSERT_TRUE(first.settle()) << "lock_shared() blocked on a lock nobody held";
+  Hold writer(lock, Mode::kExclusive, "lock() while readers keep trying try_lock_shared()",
+              "once the readers inside have left, the waiting writer must get in");
+  ASSERT_FALSE(writer.settle()) << "lock() got in while a reader held the lock";
+
+  while (overtook.load() <= kLaterReadersAllowed && lock.try_lock_shared()) {
+    overtook.fetch_add(1);
+    lock.unlock_shared();
+  }
+  EXPECT_LE(overtook.load(), kLaterReadersAllowed)
+      << "try_lock_shared() kept succeeding while a writer waited (stopped counting at "
+      << overtook.load()
+      << "): from level 2 a success is a later reader overtaking the writer, which would starve "
+         "while readers keep trying";
+
+  first.finish();
+  writer.wait_entered();
+  writer.finish();
+}
+
 // Level 3. A writer holds the lock; a reader comes and waits. Writers keep arriving: each time,
 // a new writer queues up and then the writer inside leaves. However many come, the reader must not
 // be overtaken by more than kLaterWritersAllowed of them: a writer-preferring lock lets every one
