@@ -9,7 +9,10 @@
 # against the reference, and every test becomes a CTest test named <name>/<who>/<variant>/<Test>,
 # labelled <who> (kata or reference), <name> and <variant>. Each mutant becomes one CTest test,
 # labelled mutants, that passes only when the suite catches it. The pristine skeleton gets one test,
-# labelled skeleton, that checks every test fails fast with the not-implemented message.
+# labelled skeleton, that checks every test fails fast with the not-implemented message. Each
+# answer in solutions/<name>/answers/*.h (a whole learner answer, docs/answers.md) gets the learner's
+# test binaries in the variants its verdict needs, built by target `answers` (not in `all`), and one
+# CTest test, labelled answers, that grades it with the grader and checks the verdict it declares.
 include(GoogleTest)
 
 add_custom_target(katas)        # the learner's test binaries
@@ -17,6 +20,7 @@ add_custom_target(references)   # the references' test binaries
 add_custom_target(mutants)      # the mutants' test binaries
 add_custom_target(skeletons)    # the suites against the pristine skeletons (the skeleton tests)
 add_custom_target(kata_benchmarks)  # one Google Benchmark binary per kata
+add_custom_target(answers)      # the answers corpus' test binaries (solutions/<kata>/answers/)
 
 set(KATA_TOOLS_DIR ${CMAKE_CURRENT_LIST_DIR}/../tools)
 
@@ -52,8 +56,24 @@ endif()
 endfunction()
 
 # The grader reads what kata_add() registered from <build>/katas/<name>.json, so it needs no
-# knowledge of the layout.
+# knowledge of the layout: the kata's headers and variants, and every target by role (learner,
+# reference, mutant, benchmark, self-check) and variant, with the answers' (docs/answers.md).
 file(REMOVE_RECURSE ${CMAKE_BINARY_DIR}/katas)
+
+# _kata_json_set(<json variable> <value> <key or index>...): sets the member at that path of the
+# JSON document in the variable to the string `value`, escaped (a path with a quote or a backslash
+# still makes valid JSON). An index one past an array's end appends.
+function(_kata_json_set json value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(JSON doc SET "${${json}}" ${ARGN} "\"${value}\"")
+  set(${json} "${doc}" PARENT_SCOPE)
+endfunction()
+
+# Writes kata_add()'s manifest, the JSON document in its variable `manifest`.
+macro(_kata_write_manifest)
+  file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json "${manifest}\n")
+endmacro()
 
 # kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
 #          [BENCHMARK <source>])
@@ -113,16 +133,31 @@ function(kata_add name)
     set(has_benchmark false)
   endif()
 
-  string(REPLACE ";" "\", \"" variants_json "${variants}")
+  set(kata_role learner)  # the word the manifest and the grader use for the learner's side
+  set(reference_role reference)
+
+  # The manifest, filled in as the targets are made. targets: role -> variant -> target (the
+  # benchmarks: role -> target, or null), each binary at the top of the build tree.
   set(fixture false)
   if(ARG_LEARNER_HEADER)
     set(fixture true)
   endif()
-  file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json
-"{\"name\": \"${name}\", \"dir\": \"${kata_dir}\", \"learner_header\": \"${kata_header}\",
- \"reference_header\": \"${reference_header}\", \"variants\": [\"${variants_json}\"],
- \"fixture\": ${fixture}, \"benchmark\": ${has_benchmark}, \"reference\": ${has_reference}}
-")
+  set(manifest "{}")
+  _kata_json_set(manifest "${name}" name)
+  _kata_json_set(manifest "${kata_dir}" dir)
+  _kata_json_set(manifest "${kata_header}" learner_header)
+  _kata_json_set(manifest "${reference_header}" reference_header)
+  string(JSON manifest SET "${manifest}" variants "[]")
+  foreach(variant IN LISTS variants)
+    string(JSON count LENGTH "${manifest}" variants)
+    _kata_json_set(manifest "${variant}" variants ${count})
+  endforeach()
+  string(JSON manifest SET "${manifest}" fixture ${fixture})
+  string(JSON manifest SET "${manifest}" benchmark ${has_benchmark})
+  string(JSON manifest SET "${manifest}" reference ${has_reference})
+  string(JSON manifest SET "${manifest}" targets "{\"learner\": {}, \"reference\": {}, \
+\"skeleton\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
+  string(JSON manifest SET "${manifest}" answers "[]")
 
   foreach(variant IN LISTS variants)
     foreach(who IN LISTS whos)
@@ -130,6 +165,7 @@ function(kata_add name)
       _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
                         NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
       add_dependencies(${who}s ${target})
+      _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
       # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
       # crashes or hangs at start-up cannot break the build.
       gtest_discover_tests(${target}
@@ -166,6 +202,8 @@ function(kata_add name)
                                                     Threads::Threads)
       add_dependencies(kata_benchmarks ${bench_target})
     endforeach()
+    _kata_json_set(manifest ${name}_benchmark targets benchmark)
+    _kata_json_set(manifest ${name}_benchmark_selfcheck targets self-check)
     target_compile_definitions(${name}_benchmark PRIVATE
       KATA_LEARNER_HEADER="${kata_header}" KATA_REFERENCE_HEADER="${reference_header}")
     target_compile_definitions(${name}_benchmark_selfcheck PRIVATE KATA_LEARNER_NS=solution
@@ -173,7 +211,8 @@ function(kata_add name)
   endif()
 
   if(ARG_LEARNER_HEADER)
-    return()  # a grader fixture: no skeleton to check, no mutants
+    _kata_write_manifest()
+    return()  # a grader fixture: no skeleton to check, no mutants, no answers
   endif()
 
   # The skeleton check runs the suite against the pristine skeleton, never the learner's header
@@ -189,6 +228,7 @@ function(kata_add name)
   _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
                     NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
   add_dependencies(skeletons ${name}_skeleton_plain)
+  _kata_json_set(manifest ${name}_skeleton_plain targets skeleton plain)
   add_test(NAME ${name}/skeleton
            COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
                    $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
@@ -228,6 +268,9 @@ function(kata_add name)
     _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
                       WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
     add_dependencies(mutants ${target})
+    string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
+    _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
+    _kata_json_set(manifest ${target} targets mutant ${mutant} target)
     add_test(NAME ${name}/mutant/${mutant}
              COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
                      --filter "${filter}" $<TARGET_FILE:${target}>)
@@ -240,4 +283,52 @@ function(kata_add name)
       set_target_properties(${target}_sched PROPERTIES EXCLUDE_FROM_ALL TRUE)
     endif()
   endforeach()
+
+  # solutions/<name>/answers/*.h: whole learner answers, each declaring the verdict the grader must
+  # give it (docs/answers.md). Each is built as the learner's header is (namespace kata, warnings
+  # never errors), only in the variants its verdict needs (tools/answers.py reads the declarations:
+  # a whole suite build per variant, and the corpus is 30-odd answers), and out of `all`;
+  # answers_test.py grades it with the grader, which takes the expected tests from the reference's
+  # plain binary above.
+  file(GLOB answer_files CONFIGURE_DEPENDS ${solution_dir}/answers/*.h)
+  if(answer_files)
+    string(REPLACE ";" "," available "${variants}")
+    execute_process(
+      COMMAND ${Python3_EXECUTABLE} ${KATA_TOOLS_DIR}/answers.py variants --available ${available}
+              ${answer_files}
+      OUTPUT_VARIABLE answer_variants RESULT_VARIABLE failed ERROR_VARIABLE why)
+    if(failed)
+      message(FATAL_ERROR "kata ${name}: an answer's declaration: ${why}")
+    endif()
+    # A changed declaration may change the variants: configure again when an answer changes.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${answer_files})
+    string(STRIP "${answer_variants}" answer_variants)
+    string(REPLACE "\n" ";" answer_variants "${answer_variants}")
+  endif()
+  foreach(answer_file IN LISTS answer_files)
+    get_filename_component(answer ${answer_file} NAME_WE)
+    list(POP_FRONT answer_variants these_variants)
+    string(REPLACE "," ";" these_variants "${these_variants}")
+    set(entry "{\"targets\": {}}")
+    _kata_json_set(entry "${answer}" name)
+    _kata_json_set(entry "${answer_file}" header)
+    foreach(variant IN LISTS these_variants)
+      set(target ${name}_answer_${answer}_${variant})
+      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${answer_file}
+                        NS ${kata_ns} WARNINGS ${kata_warn} SOURCES ${sources})
+      set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+      add_dependencies(answers ${target})
+      _kata_json_set(entry ${target} targets ${variant})
+    endforeach()
+    string(JSON count LENGTH "${manifest}" answers)
+    string(JSON manifest SET "${manifest}" answers ${count} "${entry}")
+    # RUN_SERIAL: the grader runs the build tool on this build tree, which two at once would share.
+    add_test(NAME answers/${name}/${answer}
+             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/tests/answers_test.py
+                     --build-dir ${CMAKE_BINARY_DIR} ${name}/${answer})
+    set_tests_properties(answers/${name}/${answer} PROPERTIES
+      LABELS "answers;${name}" TIMEOUT 1500 RUN_SERIAL TRUE)
+  endforeach()
+
+  _kata_write_manifest()
 endfunction()

@@ -61,8 +61,11 @@ def main():
     parser.add_argument("--bench-seconds", type=float, default=None)
     args = parser.parse_args()
     build = Path(args.build_dir)
+    # Every kata whose self-check benchmark (the manifest's role self-check) is built.
     katas = args.katas.split(",") if args.katas else sorted(
-        p.name[: -len("_benchmark_selfcheck")] for p in build.glob("*_benchmark_selfcheck"))
+        name for name, manifest in grade.registered_katas(build).items()
+        if manifest["targets"]["self-check"]
+        and (build / manifest["targets"]["self-check"]).exists())
     out = Path(args.out) if args.out else build / "calibration"
     out.mkdir(parents=True, exist_ok=True)
     for kata in katas:

@@ -80,6 +80,34 @@ def registered_katas(build_dir):
     return {p.stem: json.loads(p.read_text()) for p in sorted((build_dir / "katas").glob("*.json"))}
 
 
+# The manifest's word for each side the grader grades: the learner's header ("kata" in the CTest
+# names and JUnit classes) or the reference's.
+ROLE = {"kata": "learner", "reference": "reference"}
+
+
+def test_target(manifest: dict, who: str, variant: str) -> str:
+    """The name of `who`'s test binary in `variant`, as kata_add() registered it in the manifest."""
+    return manifest["targets"][ROLE[who]][variant]
+
+
+def benchmark_target(manifest: dict, who: str) -> str | None:
+    """The benchmark binary that measures `who` (the reference's is the self-check), if any."""
+    return manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+
+
+def answer_manifest(known: dict, spec: str) -> dict | None:
+    """The manifest of the kata of answer `spec` ("<kata>/<name>", docs/answers.md) with the answer
+    in the learner's place, in the variants its verdict needs, and no benchmark; None if the build
+    registered no such answer."""
+    kata, _, name = spec.partition("/")
+    for answer in known.get(kata, {}).get("answers", []):
+        if answer["name"] == name:
+            targets = dict(known[kata]["targets"], learner=answer["targets"], benchmark=None)
+            return dict(known[kata], learner_header=answer["header"], targets=targets,
+                        variants=list(answer["targets"]), benchmark=False, answer=name)
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Tampering: the header policy (docs/header_policy.md), static, before anything is built
 
@@ -107,17 +135,20 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, kata, variants, jobs, who, benchmark=None, lister=None):
+def build(build_dir, manifest, variants, jobs, who, lister=None):
+    """Builds `who`'s test binaries in `variants`, the binary the tests are listed from (`lister`,
+    test_lister's: the reference's plain one) and the benchmark that measures `who`, if the kata
+    has one."""
     # A header that no longer compiles must show as not built, never as its last good binary.
-    bench = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
+    bench = benchmark_target(manifest, who)
     if who == "kata":
         for variant in variants:
-            (build_dir / f"{kata}_kata_{variant}").unlink(missing_ok=True)
-        (build_dir / bench).unlink(missing_ok=True)
-    targets = [f"{kata}_{who}_{v}" for v in variants] + [lister or f"{kata}_reference_plain"]
-    if benchmark is None:
-        benchmark = (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists()
-    if benchmark:
+            (build_dir / test_target(manifest, who, variant)).unlink(missing_ok=True)
+        if bench:
+            (build_dir / bench).unlink(missing_ok=True)
+    targets = [test_target(manifest, who, v) for v in variants]
+    targets.append(lister or test_target(manifest, "reference", "plain"))
+    if bench:
         targets.append(bench)
     proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
                            *targets, "--", "-k", "0"], capture_output=True, text=True)
@@ -127,7 +158,7 @@ def build(build_dir, kata, variants, jobs, who, benchmark=None, lister=None):
         error = (f"{match['where']}: {match['what']}" if match
                  else (proc.stdout + proc.stderr).strip().splitlines()[-1])
         error = error.replace(str(ROOT) + "/", "")
-    built = {v: (build_dir / f"{kata}_{who}_{v}").exists() for v in variants}
+    built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in variants}
     return built, error
 
 
@@ -137,7 +168,8 @@ def build(build_dir, kata, variants, jobs, who, benchmark=None, lister=None):
 def test_lister(manifest):
     """The binary the suite's tests are listed from: the reference's (same sources), or in a
     learner's repository, which has no reference (./kata export-template), the skeleton's."""
-    return f"{manifest['name']}_{'reference' if manifest.get('reference', True) else 'skeleton'}_plain"
+    return test_target(manifest, "reference" if manifest.get("reference", True) else "skeleton",
+                       "plain")
 
 
 # What a learner's repository (no solutions/) says of what it cannot grade.
@@ -145,27 +177,28 @@ NO_REFERENCE_NOTE = ("performance and the copy check are scored by the class gra
                      "references, which this repository does not have")
 
 
-def expected_tests(build_dir, kata, lister=None):
-    """The tests the suite defines, listed from the reference's binary (same sources)."""
-    binary = build_dir / (lister or f"{kata}_reference_plain")
+def expected_tests(build_dir, manifest, lister=None):
+    """The tests the suite defines, listed from the reference's binary (same sources), or
+    `lister`'s (test_lister)."""
+    binary = build_dir / (lister or test_target(manifest, "reference", "plain"))
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir: Path, kata: str, expected: list[str], built: dict[str, bool], jobs: int,
+def run_tests(build_dir: Path, manifest: dict, expected: list[str], built: dict[str, bool], jobs: int,
               setarch: list[str], who: str,
               box: sandbox.Sandbox | None = None) -> tuple[dict[str, dict], list[str]]:
     """({variant: {test: verdict}} (test_runner.run_suite) for every variant that was built,
     [findings at run time, each naming its variant]); the variants run side by side, `jobs` at a
     time, each process in the sandbox `box`."""
-    work = build_dir / "grade-runs" / kata / who
+    work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
     variants = [v for v in built if built[v]]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = {v: pool.submit(test_runner.run_suite, build_dir / f"{kata}_{who}_{v}", expected,
-                               work / v, setarch, box) for v in variants}
+        runs = {v: pool.submit(test_runner.run_suite, build_dir / test_target(manifest, who, v),
+                               expected, work / v, setarch, box) for v in variants}
         suites = {v: future.result() for v, future in runs.items()}
     findings = [f"at run time ({v}): {finding}" for v, suite in suites.items()
                 for finding in suite.findings]
@@ -342,10 +375,11 @@ def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, s
 
 
 def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, dict],
-                build_dir: Path | None = None, who: str = "kata",
+                build_dir: Path | None = None, binaries: dict[str, str] | None = None,
                 setarch: Sequence[str] = ()) -> list[dict]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
-    (failure_text), its seed and the command that replays it (for a binary in `build_dir`)."""
+    (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
+    in `build_dir`)."""
     tests = []
     for variant in built:
         for name in expected:
@@ -368,9 +402,9 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                                         "output_cut": cut}
                     if seed is not None:
                         entry["failure"]["seed"] = seed
-                    if build_dir is not None:
+                    if build_dir is not None and binaries is not None:
                         entry["failure"]["replay"] = replay_command(
-                            Path(build_dir) / f"{kata}_{who}_{variant}", name, seed, setarch)
+                            Path(build_dir) / binaries[variant], name, seed, setarch)
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)
     return tests
@@ -509,8 +543,9 @@ def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who
     tagged with the number of the process that ran it ("process"); returns
     summarize_benchmark of them (or {"error": ...}). Each process runs in the sandbox `box`; what
     the sandbox saw one try is added to `findings`, prefixed "at run time (benchmark)"."""
-    binary = build_dir / (f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else ""))
-    if not binary.exists():
+    bench = benchmark_target(registered_katas(build_dir)[kata], who)
+    binary = build_dir / bench if bench else None
+    if binary is None or not binary.exists():
         return None
     seen = []
     findings = findings if findings is not None else []
@@ -656,16 +691,18 @@ def grade_kata(args, build_dir, manifest, index, total):
     report = {"kata": kata,
               "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
     progress(f"[{index}/{total}] {kata}: building")
-    built, error = build(build_dir, kata, manifest["variants"], args.jobs, who,
-                         manifest.get("benchmark"), test_lister(manifest))
+    built, error = build(build_dir, manifest, manifest["variants"], args.jobs, who,
+                         test_lister(manifest))
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
-    expected = expected_tests(build_dir, kata, test_lister(manifest))
-    verdicts, found = run_tests(build_dir, kata, expected, built, args.jobs, args.setarch, who,
+    expected = expected_tests(build_dir, manifest, test_lister(manifest))
+    verdicts, found = run_tests(build_dir, manifest, expected, built, args.jobs, args.setarch, who,
                                 args.sandbox)
     report["tampering"] += found
-    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, who, args.setarch)
+    binaries = {v: test_target(manifest, who, v) for v in built}
+    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, binaries,
+                                  args.setarch)
     correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
     report["benchmark"] = None
     if correct and not args.no_bench:
@@ -723,6 +760,9 @@ def main():
     parser.add_argument("--class", dest="class_mode", action="store_true",
                         help="class grading: a submission copied from a reference or an answer "
                              "scores 0 (practice mode notes it)")
+    parser.add_argument("--answer", action="append", default=[], metavar="KATA/NAME",
+                        help="grade an answer of the corpus (solutions/KATA/answers/NAME.h, "
+                             "docs/answers.md) as if it were the learner's, without benchmark")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run the tests and benchmarks outside the sandbox (the report says "
                              "so)")
@@ -760,8 +800,22 @@ def main():
     if unknown:
         print(f"unknown kata(s): {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
         return 2
-    reports = [grade_kata(args, build_dir, known[kata], i + 1, len(katas))
-               for i, kata in enumerate(katas)]
+    manifests = [known[kata] for kata in katas]
+    if args.answer:
+        if args.katas or args.self_check:
+            print("--answer grades answers only: no kata names, no --self-check", file=sys.stderr)
+            return 2
+        found = [answer_manifest(known, spec) for spec in args.answer]
+        wrong = [spec for spec, m in zip(args.answer, found) if m is None]
+        if wrong:
+            names = [f"{k}/{a['name']}" for k in known for a in known[k].get("answers", [])]
+            print(f"unknown answer(s): {', '.join(wrong)}; known: {', '.join(names) or 'none'}",
+                  file=sys.stderr)
+            return 2
+        manifests = [m for m in found if m is not None]
+        args.no_bench = True
+    reports = [grade_kata(args, build_dir, manifest, i + 1, len(manifests))
+               for i, manifest in enumerate(manifests)]
     document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
                 "graded": "reference (self-check)" if args.self_check else "learner",
                 "machine": {"cores": os.cpu_count()}, "sandbox": args.sandbox.describe(),

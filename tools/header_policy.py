@@ -688,17 +688,20 @@ def merged(findings: Iterable[Finding]) -> list[Finding]:
 # Headers as the build compiles them
 
 
-def flags_for(build_dir: Path, kata: str, variants: list[str], who: str,
+def flags_for(build_dir: Path, manifest: dict[str, Any], who: str,
               entries: list[dict[str, str]] | None = None
               ) -> tuple[dict[str, list[str]], list[str]]:
-    """({label: flags} of every build of `who`'s header of `kata`: each test variant and the
-    benchmark if the kata has one, [why a build's flags are missing])."""
+    """({label: flags} of every build of `who`'s header in the kata's `manifest`: each test variant
+    and the benchmark if the kata has one, [why a build's flags are missing]). The target names are
+    the manifest's (cmake/Kata.cmake)."""
     entries = compile_commands(build_dir) if entries is None else entries
     if entries is None:
         return {}, [f"no {build_dir / 'compile_commands.json'} (configure the build first)"]
-    targets = {v: f"{kata}_{who}_{v}" for v in variants}
-    if (ROOT / "benchmarks" / f"{kata}_benchmark.cc").exists():
-        targets["benchmark"] = f"{kata}_benchmark" + ("_selfcheck" if who == "reference" else "")
+    role = "learner" if who == "kata" else "reference"
+    targets = {v: manifest["targets"][role][v] for v in manifest["variants"]}
+    bench = manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+    if bench:
+        targets["benchmark"] = bench
     found, missing = {}, []
     for label, target in targets.items():
         flags = target_flags(entries, target)
@@ -718,7 +721,7 @@ def check_registered(build_dir: Path, manifest: dict[str, Any], who: str = "kata
     if header is None:
         header = manifest["learner_header" if who == "kata" else "reference_header"]
     entries = compile_commands(build_dir) if entries is None else entries
-    flag_sets, missing = flags_for(build_dir, manifest["name"], manifest["variants"], who, entries)
+    flag_sets, missing = flags_for(build_dir, manifest, who, entries)
     findings = [Finding(shown(header), 1, "cannot-check", why) for why in missing]
     macros = defined_macros(entries or [])
     namespace = "kata" if who == "kata" else "solution"

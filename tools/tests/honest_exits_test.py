@@ -19,6 +19,7 @@ Usage: honest_exits_test.py [--kata PATH] [--grade PATH] (the script and grader 
 default this tree's).
 """
 import argparse
+import json
 import os
 import shutil
 import stat
@@ -63,6 +64,13 @@ def make_sandbox(root: Path, kata_script: str) -> Path:
     (root / "katas" / "notes").mkdir()  # a folder with no tests is not a kata
     (root / "build").mkdir()
     (root / "build" / "CMakeCache.txt").write_text("")  # configured: the script does not configure
+    # The manifests a configured build holds (cmake/Kata.cmake), where the script reads the names
+    # of the learner's binaries.
+    (root / "build" / "katas").mkdir()
+    for kata in ("good", "broken"):
+        learner = {v: f"{kata}_kata_{v}" for v in ("plain", "tsan", "asan")}
+        (root / "build" / "katas" / f"{kata}.json").write_text(
+            json.dumps({"name": kata, "targets": {"learner": learner}}))
     # What a configured build directory holds besides the binaries: not a binary.
     (root / "build" / "broken_kata_plain[1]_include.cmake").write_text("")
     bin_dir = root / "stand-ins"

@@ -2,6 +2,7 @@
 // destructor clears the flag and joins, and whatever is still queued then is never written.
 // expect-level: 0
 // expect-caught-by: Contract.L1_DestructorWritesEveryRecordOnce assertion
+// expect-variants: tsan
 #pragma once
 
 #include <condition_variable>

@@ -1,6 +1,7 @@
 // Advanced answer: permits taken with a CAS loop on an atomic count, no lock; the time since the
 // last refill is credited by one thread at a time, claimed with an atomic flag after the clock
-// read. expect-level: 4
+// read.
+// expect-level: 4
 //
 // Exact: the count is in nano-permits and the remainder of each credit (in millionths of one) is
 // carried to the next, so nothing is rounded away; the cap drops what is earned while full. Safe:
