@@ -162,13 +162,22 @@ class Sandbox:
                 "--cap-add", "CAP_SETPCAP",
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                 "--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--tmpfs", "/run",
-                *[arg for tree in self.trees if tree.startswith("/tmp/")
-                  for arg in ("--ro-bind", tree, tree)],
+                *[arg for tree in self._under_tmp() for arg in ("--ro-bind", tree, tree)],
                 "--bind", str(out_dir), OUT, "--chdir", OUT,
                 "--clearenv", "--setenv", "TMPDIR", "/tmp",
                 *[arg for name, value in sorted(os.environ.items()) if KEPT_ENV.match(name)
                   for arg in ("--setenv", name, value)],
                 "--", sys.executable, "-I", "-S", str(INIT), str(report_fd), *trees, "--", *argv]
+
+    def _under_tmp(self) -> list[str]:
+        """What the private /tmp would hide and the process needs: the trees under /tmp, and the
+        init's own directory when the project is there too (a clone in /tmp, graded or tested)."""
+        keep = [tree for tree in self.trees if tree.startswith("/tmp/")]
+        tools = str(INIT.parent)
+        if tools.startswith("/tmp/") and not any(
+                tools == tree or tools.startswith(tree.rstrip("/") + "/") for tree in keep):
+            keep.append(tools)
+        return keep
 
     def start(self, argv: list[str], out_dir: Path, **popen: typing.Any) -> Process:
         return Process(self, argv, out_dir, **popen)
