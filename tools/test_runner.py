@@ -279,7 +279,7 @@ def _decide_hung_at_exit(left, hung_at_exit, now, alone_hangs):
     ALONE_HANGS_AT_EXIT tests run alone did the same: the process hangs at exit whatever test it
     runs (a static object of the header's), and each would cost EXIT_GRACE seconds to show it."""
     return {name: _failed("", 0.0, HUNG_AT_EXIT,
-                          f"the test passed, then the process did not exit within {EXIT_GRACE} s; "
+                          f"the test passed, then the process {_describe_exit(AT_EXIT)}; "
                           f"not run alone: {alone_hangs} tests run alone before it passed and then "
                           "did not exit either, so the process hangs at exit whatever test it runs")
             for name in left if name in hung_at_exit and name not in now}
@@ -337,8 +337,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
             if killed_in == AT_EXIT:
                 hung_at_exit.update(name for name in batch if name not in now or
                                     now[name].get("cause") == HUNG_AT_EXIT)
-                if len(batch) == 1 and batch[0] in now and now[batch[0]]["passed"] is False:
-                    alone_hangs += now[batch[0]].get("cause") == HUNG_AT_EXIT
+                if len(batch) == 1 and now.get(batch[0], {}).get("cause") == HUNG_AT_EXIT:
+                    alone_hangs += 1
                 if alone_hangs >= ALONE_HANGS_AT_EXIT:
                     now.update(_decide_hung_at_exit(left, hung_at_exit, now, alone_hangs))
         else:
