@@ -36,8 +36,27 @@ function(_kata_test_binary target)
   # The kata's folder first, so provided headers (clock.h, log_sink.h, ...) always come from it.
   target_include_directories(${target} PRIVATE ${ARG_KATA_DIR} ${PROJECT_SOURCE_DIR}/harness/include)
   target_link_libraries(${target} PRIVATE kata_harness_${ARG_VARIANT} ${ARG_WARNINGS})
+  if(NOT ARG_VARIANT STREQUAL "sched")
+    target_precompile_headers(${target} REUSE_FROM kata_harness_${ARG_VARIANT})  # harness/CMakeLists.txt
+  endif()
   # Every kata binary at the top of the build tree, wherever kata_add() was called from.
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endfunction()
+
+# Of the suite compiled into `target`, only the tests `filter` (a gtest filter) selects are
+# code-generated; the others are parsed and checked, and skip if run (harness/only_tests.h).
+# In a unity build it is included by the unity source, after the precompiled header (which only
+# works as the first thing a translation unit reads); else forced in ahead of everything.
+function(_kata_only_tests target filter)
+  target_compile_definitions(${target} PRIVATE KATA_ONLY_TESTS="${filter}")
+  get_target_property(unity ${target} UNITY_BUILD)
+  if(unity)
+    set_target_properties(${target} PROPERTIES
+      UNITY_BUILD_CODE_BEFORE_INCLUDE "#include \"harness/only_tests.h\"")
+  else()
+    target_compile_options(${target} PRIVATE
+      "SHELL:-include ${PROJECT_SOURCE_DIR}/harness/include/harness/only_tests.h")
+  endif()
 endfunction()
 
 # Labels the tests gtest_discover_tests finds when ctest runs. (Its PROPERTIES option flattens list
@@ -267,6 +286,10 @@ function(kata_add name)
     set(target ${name}_mutant_${mutant})
     _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
                       WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
+    _kata_only_tests(${target} "${filter}")
+    # Line tables are all a mutant's reports need (sanitizers' stacks, gtest's file:line): full
+    # debug information was 15% of its compile time (cmake/Variants.cmake).
+    set_target_properties(${target} PROPERTIES KATA_LINE_TABLES_ONLY TRUE)
     add_dependencies(mutants ${target})
     string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
     _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
@@ -280,6 +303,7 @@ function(kata_add name)
     if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS)
       _kata_test_binary(${target}_sched KATA_DIR ${kata_dir} VARIANT sched HEADER ${header}
                         NS solution WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
+      _kata_only_tests(${target}_sched "${filter}")
       set_target_properties(${target}_sched PROPERTIES EXCLUDE_FROM_ALL TRUE)
     endif()
   endforeach()

@@ -5,17 +5,21 @@
 #   asan:  AddressSanitizer + UndefinedBehaviorSanitizer
 set(KATA_VARIANTS plain tsan asan)
 
+# Full debug information, for a learner's debugger; line tables only (-g1) for a target whose
+# property KATA_LINE_TABLES_ONLY is set: the mutants, which no one steps through.
+set(kata_debug_info "$<IF:$<BOOL:$<TARGET_PROPERTY:KATA_LINE_TABLES_ONLY>>,-g1,-g>")
+
 add_library(kata_variant_plain INTERFACE)
-target_compile_options(kata_variant_plain INTERFACE -O2 -g)
+target_compile_options(kata_variant_plain INTERFACE -O2 ${kata_debug_info})
 target_compile_definitions(kata_variant_plain INTERFACE _GLIBCXX_ASSERTIONS)
 
 add_library(kata_variant_tsan INTERFACE)
-target_compile_options(kata_variant_tsan INTERFACE -O1 -g -fsanitize=thread)
+target_compile_options(kata_variant_tsan INTERFACE -O1 ${kata_debug_info} -fsanitize=thread)
 target_link_options(kata_variant_tsan INTERFACE -fsanitize=thread)
 
 add_library(kata_variant_asan INTERFACE)
 target_compile_options(kata_variant_asan INTERFACE
-  -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
+  -O1 ${kata_debug_info} -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all)
 target_link_options(kata_variant_asan INTERFACE -fsanitize=address,undefined)
 
 # sched: controlled schedules (docs/schedules.md). The suite is compiled with ThreadSanitizer's

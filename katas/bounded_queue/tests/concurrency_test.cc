@@ -136,7 +136,6 @@ TEST_P(Concurrency, L1_SizeStaysWithinBounds) {
   const std::int64_t total = std::int64_t{per_producer} * shape.producers;
   Queue queue(shape.capacity);
   std::atomic<int> consumers_left{shape.consumers};
-  std::atomic<std::int64_t> observations{0};
   start_bookkeeping();
 
   harness::Crew crew;
@@ -154,16 +153,16 @@ TEST_P(Concurrency, L1_SizeStaysWithinBounds) {
     }
     consumers_left.fetch_sub(1);
   });
+  // At least one read, whatever the schedule: an observer that starts after the last consumer has
+  // finished (a schedule the sched variant's PCT does produce) still checks one size.
   crew.add("observer", 1, [&](Worker& w) {
-    while (consumers_left.load() > 0) {
+    do {
       std::size_t size = queue.size();
       ASSERT_LE(size, shape.capacity) << "size() exceeded the capacity";
-      observations.fetch_add(1, std::memory_order_relaxed);
       w.perturb();
-    }
+    } while (consumers_left.load() > 0);
   });
   crew.run();
-  EXPECT_GT(observations.load(), 0);
   EXPECT_EQ(queue.size(), 0u);
 }
 
