@@ -12,7 +12,7 @@ import sys
 import gtest_run
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--filter", required=True, help="the gtest filter the mutant names")
     parser.add_argument("--timeout", type=float, default=240)

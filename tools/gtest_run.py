@@ -2,6 +2,7 @@
 import re
 import subprocess
 import time
+from pathlib import Path
 
 # What a failed run prints, by cause; the first that matches names how the failure was seen.
 FAILURE_MARKERS = [
@@ -18,11 +19,12 @@ FAILURE_MARKERS = [
 FAILED_TEST = re.compile(r"^\[  FAILED  \] ([\w/.]+)(?:, where|\s*\(|$)", re.M)
 
 
-def list_tests(binary):
+def list_tests(binary: str | Path) -> list[str]:
     """The full names of the tests in a gtest binary, in its order."""
     out = subprocess.run([binary, "--gtest_list_tests"], capture_output=True, text=True,
                          timeout=60, check=True).stdout
-    names, suite = [], None
+    names: list[str] = []
+    suite = ""
     for line in out.splitlines():
         if not line.strip():
             continue
@@ -33,20 +35,21 @@ def list_tests(binary):
     return names
 
 
-def run(binary, args, timeout):
+def run(binary: str | Path, args: list[str],
+        timeout: float | None) -> tuple[int | None, str, float]:
     """Runs the binary; returns (exit code or None on timeout, output, seconds)."""
     start = time.monotonic()
     try:
-        proc = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        proc = subprocess.run([str(binary), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               timeout=timeout)
         code = proc.returncode
         out = proc.stdout
     except subprocess.TimeoutExpired as e:
-        code, out = None, e.stdout or b""
+        code, out = None, e.stdout if isinstance(e.stdout, bytes) else b""
     return code, out.decode("utf-8", "replace"), time.monotonic() - start
 
 
-def how_it_failed(output):
+def how_it_failed(output: str) -> tuple[str, str] | None:
     """(kind, detail) of the earliest failure marker in the output, or None."""
     found = []
     for kind, pattern in FAILURE_MARKERS:
@@ -64,7 +67,7 @@ OK = re.compile(r"^\[       OK \] (\S+)", re.M)
 SKIPPED = re.compile(r"^\[  SKIPPED \] (\S+)", re.M)
 
 
-def failed_tests(output):
+def failed_tests(output: str) -> list[str]:
     """Tests reported FAILED, and any started that never finished (a sanitizer or crash ended them)."""
     failed = set(FAILED_TEST.findall(output))
     # --gtest_fail_fast starts the remaining tests only to skip them: those did not fail.

@@ -187,11 +187,11 @@ def cindex() -> tuple[Any, str | None]:
     if _CINDEX is not None or _CINDEX_ERROR is not None:
         return _CINDEX, _CINDEX_ERROR
     try:
-        import clang.cindex as ci  # type: ignore[import-not-found]
+        import clang.cindex as ci  # type: ignore[import]
     except ImportError:
         sys.path.extend(d for d in DIST_PACKAGES if d not in sys.path and os.path.isdir(d))
         try:
-            import clang.cindex as ci  # type: ignore[import-not-found]
+            import clang.cindex as ci  # type: ignore[import]
         except ImportError:
             _CINDEX_ERROR = (f"libclang's Python bindings are not installed (apt-get install "
                              f"{PACKAGE}; ./kata setup does it)")

@@ -61,7 +61,7 @@ def _display(path: str, root: str) -> str:
     return os.path.relpath(path, root) if path == root or path.startswith(root + "/") else path
 
 
-def findings_of(report: dict, root: str, who: str) -> list[str]:
+def findings_of(report: dict[str, typing.Any], root: str, who: str) -> list[str]:
     """The sentences for what the init reported about the process `who`."""
     found = []
     if report.get("error"):
@@ -87,7 +87,7 @@ def findings_of(report: dict, root: str, who: str) -> list[str]:
     return found
 
 
-def _read_report(file: typing.BinaryIO) -> dict | None:
+def _read_report(file: typing.IO[bytes]) -> dict[str, typing.Any] | None:
     """The init's report, or None if it wrote none."""
     file.seek(0)
     text = file.read().decode("utf-8", "replace")
@@ -106,13 +106,13 @@ class Process:
     def __init__(self, box: Sandbox, argv: list[str], out_dir: Path, **popen: typing.Any):
         self.box = box
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.report: typing.BinaryIO | None = None
+        self.report: typing.IO[bytes] | None = None
         if not box.active:
             self.popen = subprocess.Popen(argv, cwd=out_dir, **popen)
             return
         # The init's report: a file the grader holds, passed to the init alone.
-        self.report = tempfile.TemporaryFile()
-        fd = self.report.fileno()
+        self.report = report = tempfile.TemporaryFile()
+        fd = report.fileno()
         self.popen = subprocess.Popen(box.command(argv, out_dir, fd), pass_fds=(fd,), **popen)
 
     def outcome(self, killed: bool = False, who: str = "the process") -> Outcome:
@@ -199,7 +199,7 @@ class Sandbox:
         return (outcome.status, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
                 outcome.findings)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, typing.Any]:
         """The report's `sandbox` field (docs/report.md)."""
         return {"isolated": self.active, "tool": self.tool,
                 "writes_named": self.active and self.writes_named,
@@ -207,7 +207,7 @@ class Sandbox:
                 "problem": self.problem or self.writes_problem}
 
 
-def kill(popen: subprocess.Popen) -> None:
+def kill(popen: subprocess.Popen[typing.Any]) -> None:
     """Ends a process started in its own session, and whatever it started (bubblewrap's own death
     ends the sandbox: --die-with-parent)."""
     try:

@@ -19,6 +19,7 @@ import signal
 import stat
 import sys
 import time
+from typing import Any
 
 OUT = "/run/kata-out"          # the process's own directory (tools/sandbox.py binds it)
 LAYERS = "/run/kata-layers"    # the upper layers' tmpfs, detached before the process starts
@@ -127,7 +128,7 @@ def network() -> dict[str, int]:
     return {name: counters.get(name, 0) for name in NETWORK_COUNTERS}
 
 
-def leftovers() -> list[dict]:
+def leftovers() -> list[dict[str, Any]]:
     """The processes still alive in the namespace, the init aside, once those that were ending
     anyway have had GRACE seconds to (a sanitizer's symbolizer reads to the end of its pipe and
     exits just after the test's process does)."""
@@ -139,7 +140,7 @@ def leftovers() -> list[dict]:
         time.sleep(0.01)
 
 
-def _alive() -> list[dict]:
+def _alive() -> list[dict[str, Any]]:
     """The processes alive in the namespace but the init (zombies reaped first)."""
     while True:
         try:
@@ -161,10 +162,10 @@ def _alive() -> list[dict]:
         name, state = line[line.find("(") + 1:line.rfind(")")], line[line.rfind(")") + 2:][:1]
         if state not in ("Z", "X"):
             found.append({"pid": int(entry), "name": name, "command": command[:100]})
-    return sorted(found, key=lambda p: p["pid"])
+    return sorted(found, key=lambda p: int(p["pid"]))
 
 
-def writes(layers: int, trees: list[str]) -> list[dict]:
+def writes(layers: int, trees: list[str]) -> list[dict[str, Any]]:
     """What the process wrote into the trees: every entry of the upper layers but the directories
     copied up only to hold another entry. Each {"path", "how"}: "written", "deleted" (an overlay
     whiteout) or "unreadable" (a directory the process made unreadable to the init)."""
@@ -229,7 +230,7 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace, /proc/1/fd, /proc/1/mem for the process
     os.set_inheritable(report_fd, False)
-    report: dict = {"status": None, "overlay": None, "writes": [], "leftovers": [], "network": {}}
+    report: dict[str, Any] = {"status": None, "overlay": None, "writes": [], "leftovers": [], "network": {}}
     layers = None
     try:
         if trees:

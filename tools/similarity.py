@@ -132,7 +132,7 @@ def corpus(kata: str, root: Path = ROOT) -> list[Path]:
             if p.is_file()]
 
 
-def check(kata: str, header: Path, root: Path = ROOT, skeleton: Path | None = None) -> dict | None:
+def check(kata: str, header: Path, root: Path = ROOT, skeleton: Path | None = None) -> dict[str, Any] | None:
     """{"copied", "of", "similarity", "threshold"} of `header` against the kata's corpus (the
     closest header), or None when there is no corpus here (a learner's repository: the class
     grader checks it)."""
@@ -167,7 +167,7 @@ def disguised(source: Path, out: Path, style: str) -> Path:
     return out
 
 
-def matrix(katas: list[str], root: Path = ROOT) -> dict:
+def matrix(katas: list[str], root: Path = ROOT) -> dict[str, Any]:
     """Every answer against every other answer and the reference of its kata (none may be
     copied), and each of them disguised in every style of DISGUISES (each must be found copied of
     its source): the figures THRESHOLD is chosen from."""

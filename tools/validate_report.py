@@ -4,28 +4,29 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "report.schema.json"
 # A failure's output is capped at the schema's maxLength, counted in bytes (UTF-8), which the
 # schema cannot say; where the grader cut it, the text says so with this mark.
-OUTPUT_LIMIT_BYTES = json.loads(SCHEMA.read_text())["$defs"]["test"]["properties"]["failure"][
+OUTPUT_LIMIT_BYTES: int = json.loads(SCHEMA.read_text())["$defs"]["test"]["properties"]["failure"][
     "properties"]["output"]["maxLength"]
 CUT_MARK = "[... {} bytes cut ...]"
 
 
-def problems(report):
+def problems(report: dict[str, Any]) -> list[str]:
     """The schema violations of a report (a parsed JSON document), as readable lines."""
     try:
-        import jsonschema  # Debian: python3-jsonschema (./kata selftest installs it)
+        import jsonschema  # type: ignore[import]  # Debian: python3-jsonschema (./kata selftest installs it)
     except ImportError:
         return ["python3-jsonschema is not installed: cannot validate the report"]
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
-    found = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+    found: list[str] = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
              for error in validator.iter_errors(report)]
     return found or failure_problems(report)
 
 
-def failure_problems(report: dict) -> list[str]:
+def failure_problems(report: dict[str, Any]) -> list[str]:
     """What the schema cannot check in the failures of a (schema-valid) report: the output's
     size in bytes, a cut said in the text, and the seed in the replay command."""
     found = []
@@ -39,12 +40,13 @@ def failure_problems(report: dict) -> list[str]:
             mark = re.escape(CUT_MARK).replace(re.escape("{}"), r"\d+")
             if failure.get("output_cut") and not re.search(mark, failure.get("output", "")):
                 found.append(f"{where}/output: {failure['output_cut']} bytes cut, and no mark where")
-            if "seed" in failure and "replay" in failure and f"={failure['seed']} " not in failure["replay"]:
+            if ("seed" in failure and "replay" in failure
+                    and f"={failure['seed']} " not in failure["replay"]):
                 found.append(f"{where}/replay: does not set the seed {failure['seed']}")
     return found
 
 
-def main():
+def main() -> int:
     found = problems(json.loads(Path(sys.argv[1]).read_text()))
     for line in found:
         print(line)

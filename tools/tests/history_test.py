@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import history  # noqa: E402
+from typing import Any
 
 
-def document(*katas: tuple[str, int, float, bool], graded: str = "learner") -> dict:
+def document(*katas: tuple[str, int, float, bool], graded: str = "learner") -> dict[str, Any]:
     return {"graded": graded, "katas": [
         {"kata": kata, "score": {"level": level, "max_level": 3, "total": total, "passed": passed}}
         for kata, level, total, passed in katas]}
