@@ -1,6 +1,6 @@
-// Red team, cheating the benchmark at run time, against the thread census: every 100000th add()
+// Red team, cheating the benchmark at run time, against the thread census: every 5000th add()
 // starts a detached thread that spins 5 ms and ends, so that a count of threads taken at the
-// row's end rarely finds one. The row's CPU account (bench::RowCpu: the process used more CPU than
+// row's end may find none. The row's CPU account (bench::RowCpu: the process used more CPU than
 // the row's own threads) finds them, and the census when it does.
 #pragma once
 #include <atomic>
@@ -11,7 +11,7 @@ namespace kata {
 class Counter {
  public:
   void add(long n) {
-    if (++calls_ % 100000 == 0) {
+    if (++calls_ % 5000 == 0) {
       std::thread([] {
         const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
         while (std::chrono::steady_clock::now() < end) {
