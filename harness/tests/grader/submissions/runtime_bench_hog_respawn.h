@@ -1,7 +1,7 @@
 // Red team, cheating the benchmark at run time, against the thread census: every 5000th add()
 // starts a detached thread that spins 5 ms and ends, so that a count of threads taken at the
-// row's end may find none. The row's CPU account (bench::RowCpu: the process used more CPU than
-// the row's own threads) finds them, and the census when it does.
+// row's end may find none: the census, when it finds one (at this rate, in every run so far),
+// or the row's CPU account (bench::RowCpu: the process used more CPU than the row's own threads).
 #pragma once
 #include <atomic>
 #include <chrono>
