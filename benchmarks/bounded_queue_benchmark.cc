@@ -4,6 +4,7 @@
 // p99) of every 16th item. Same body for every implementation; rows named
 // BM_Transfer<impl>/pairs/cap.
 #include <cstdint>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -94,27 +95,45 @@ void BM_Transfer(benchmark::State& state) {
   const auto capacity = static_cast<std::size_t>(state.range(1));
   const int per_producer = kItemsPerIteration / pairs;
   bench::Latencies latencies;
+  bench::ThreadCensus census(state);
   for (auto _ : state) {
     bool ok = bench::guarded(state, [&] {
       Queue queue(capacity);
       std::vector<std::vector<std::int64_t>> samples(pairs);
+      // Every item pushed is popped once: the sum of what the producers pushed (distinct push
+      // times) is the sum of what the consumers popped. Each thread sums into its own slot.
+      std::vector<bench::Isolated<std::uint64_t>> pushed(pairs), popped(pairs);
       std::vector<std::thread> threads;
       for (int p = 0; p < pairs; ++p) {
-        threads.emplace_back([&] {
-          for (int i = 0; i < per_producer; ++i) queue.push(bench::now_ns());
+        threads.emplace_back([&, p] {
+          std::uint64_t sum = 0;
+          for (int i = 0; i < per_producer; ++i) {
+            const Item item = bench::now_ns();
+            sum += static_cast<std::uint64_t>(item);
+            queue.push(item);
+          }
+          pushed[p].value = sum;
         });
         threads.emplace_back([&, p] {
+          std::uint64_t sum = 0;
           for (int i = 0; i < per_producer; ++i) {
             Item pushed_at = queue.pop();
+            sum += static_cast<std::uint64_t>(pushed_at);
             if (i % 16 == 0) samples[p].push_back(bench::now_ns() - pushed_at);
           }
+          popped[p].value = sum;
         });
       }
       for (auto& thread : threads) thread.join();
+      std::uint64_t in = 0, out = 0;
+      for (int p = 0; p < pairs; ++p) in += pushed[p].value, out += popped[p].value;
+      if (in != out) throw bench::ContractBroken("the items popped are not the items pushed");
       for (auto& s : samples) latencies.add(s);
     });
     if (!ok) return;
   }
+  // Every queue of the row is destroyed and its threads joined.
+  if (!census.check(state, "after the row's queues were destroyed")) return;
   state.SetItemsProcessed(state.iterations() * per_producer * pairs);
   latencies.report(state);
 }
@@ -124,15 +143,19 @@ template <class Queue>
 void BM_RoundTrip(benchmark::State& state) {
   std::optional<Queue> queue;
   if (!bench::guarded(state, [&] { queue.emplace(16); })) return;
+  bench::ThreadCensus census(state);
   for (auto _ : state) {
     bool ok = bench::guarded(state, [&] {
       for (int i = 0; i < 1000; ++i) {
         queue->push(i);
-        benchmark::DoNotOptimize(queue->pop());
+        // One thread, one item in the queue: the one just pushed comes out.
+        if (queue->pop() != i) throw bench::ContractBroken("pop() returned another item");
       }
     });
     if (!ok) return;
   }
+  queue.reset();
+  if (!census.check(state, "after the row's queue was destroyed")) return;
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 

@@ -5,13 +5,16 @@
 // drained after it, so what is timed is what a caller of log() sees, back-pressure included.
 // Rows named BM_LogToNull<impl>/iterations:1/real_time/threads:T (one iteration: a fixed window,
 // see kWindow), BM_LogToMemory<impl>/..., and <learner, reference> for the two measured in turns.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "support/bench.h"
@@ -30,9 +33,15 @@ using kata::LogSink;
 constexpr std::size_t kCapacity = 1024;
 
 // Sinks. Called from one writer thread at a time, by contract.
+// Each counts the records written to it (from the one writer thread), for the check that every
+// record logged is written once.
 struct NullSink : LogSink {
-  void write(const LogRecord& record) override { benchmark::DoNotOptimize(record.sequence); }
+  void write(const LogRecord& record) override {
+    benchmark::DoNotOptimize(record.sequence);
+    ++written;
+  }
   void flush() override {}
+  std::int64_t written = 0;
 };
 
 // Formats each record as a log line into a buffer, as a file sink would before its write(2).
@@ -41,17 +50,25 @@ struct MemorySink : LogSink {
     out << '[' << record.sequence << "] " << static_cast<int>(record.level) << ' ' << record.thread
         << ' ' << record.message << '\n';
     if (out.tellp() > (1 << 20)) out.str({});
+    ++written;
   }
   void flush() override {}
   std::ostringstream out;
+  std::int64_t written = 0;
 };
 
 template <template <class> class Logger, class Sink>
 struct KataAdapter {
-  KataAdapter() : logger(sink, kCapacity) {}
-  void log(std::string message) { logger.log(Level::kInfo, std::move(message)); }
+  KataAdapter() { logger.emplace(sink, kCapacity); }
+  void log(std::string message) { logger->log(Level::kInfo, std::move(message)); }
+  // Destroys the logger, which writes every record accepted and stops its writer thread first;
+  // then how many records reached the sink.
+  std::int64_t drain() {
+    logger.reset();
+    return sink.written;
+  }
   Sink sink;
-  Logger<Sink> logger;
+  std::optional<Logger<Sink>> logger;
 };
 template <class Sink>
 struct LearnerLogger : KATA_LEARNER_NS::ConcurrentLogger {
@@ -74,6 +91,7 @@ struct synchronous {
     std::lock_guard lock(mutex);
     sink.write(LogRecord{next++, std::this_thread::get_id(), Level::kInfo, std::move(message)});
   }
+  std::int64_t drain() { return sink.written; }
   std::mutex mutex;
   std::uint64_t next = 0;
   Sink sink;
@@ -112,11 +130,42 @@ constexpr int kCallsPerBatch = 16;
 constexpr std::chrono::milliseconds kWindow(50);
 
 // One logger per implementation for all the benchmark's threads: made by thread 0 before the timed
-// loop (the others wait at its start) and drained by it after, outside the timed loop.
+// loop (the others wait at its start) and drained after it, outside the timed loop, by the last
+// of the row's threads to leave its loop.
 template <class Logger>
 std::unique_ptr<Logger>& shared() {
   static std::unique_ptr<Logger> logger;
   return logger;
+}
+
+// The log() calls the row's threads made on each logger ([0] the first's, [1] the second's in
+// turns), and how many threads have added theirs. One per body (rows run one at a time): thread 0
+// resets it before the row's start barrier; the threads add after its end barrier.
+struct RowCalls {
+  std::atomic<std::int64_t> calls[2] = {0, 0};
+  std::atomic<int> finished{0};
+  bench::ThreadCensus census;  // taken before the loggers are made
+};
+
+// Every record logged is written once: the sink saw as many records as the row's threads logged,
+// once the logger is drained. The last thread to add its calls destroys the loggers and checks;
+// a logger whose records cannot be counted (a peer's sink is its own) is only destroyed.
+template <class... Loggers>
+void drain_and_check(benchmark::State& state, RowCalls& row) {
+  int which = 0;
+  auto one = [&](auto& logger) {
+    const std::int64_t calls = row.calls[which++];
+    if constexpr (requires { logger->drain(); }) {
+      const std::int64_t written = logger->drain();
+      if (written != calls && !state.error_occurred()) {
+        bench::contract_broken(state, std::to_string(calls) + " records logged, " +
+                                          std::to_string(written) + " written");
+      }
+    }
+    logger.reset();
+  };
+  (one(shared<Loggers>()), ...);
+  row.census.check(state, "after the row's loggers were destroyed");
 }
 
 // log() calls into Sink through one logger, or through the learner's and the reference's in turns
@@ -125,12 +174,18 @@ std::unique_ptr<Logger>& shared() {
 template <class Sink, class... Loggers>
 void log_calls(benchmark::State& state) {
   constexpr bool kSampled = sizeof...(Loggers) == 1;
+  static RowCalls row;
   if (state.thread_index() == 0) {
+    row.calls[0] = row.calls[1] = 0;
+    row.finished = 0;
+    row.census = bench::ThreadCensus(state);
     if (!bench::guarded(state, [] { ((shared<Loggers>() = std::make_unique<Loggers>()), ...); })) {
       return;
     }
   }
   std::vector<std::int64_t> samples;
+  std::int64_t calls[2] = {0, 0};
+  using First = std::tuple_element_t<0, std::tuple<Loggers...>>;
   auto batch = [&](auto& logger) {
     if (logger == nullptr) throw std::runtime_error("logger not constructed");  // by thread 0
     if constexpr (kSampled) {
@@ -141,6 +196,9 @@ void log_calls(benchmark::State& state) {
       logger->log("request 4711 served in 12 ms");
     }
     for (int i = 1; i < kCallsPerBatch; ++i) logger->log("request 4711 served in 12 ms");
+    // Read here, past the start barrier: thread 0 makes the loggers before it.
+    const void* first = shared<First>().get();
+    calls[static_cast<const void*>(logger.get()) == first ? 0 : 1] += kCallsPerBatch;
   };
   bench::for_window(state, kWindow, kCallsPerBatch, batch, shared<Loggers>()...);
   if constexpr (kSampled) {
@@ -154,8 +212,10 @@ void log_calls(benchmark::State& state) {
       }
     }
   }
-  if (state.thread_index() == 0) {
-    bench::guarded(state, [] { ((shared<Loggers>().reset()), ...); });
+  row.calls[0] += calls[0];
+  row.calls[1] += calls[1];
+  if (row.finished.fetch_add(1) + 1 == state.threads()) {
+    bench::guarded(state, [&] { drain_and_check<Loggers...>(state, row); });
   }
 }
 
@@ -189,5 +249,7 @@ KATA_LOG_BENCHMARKS(spdlog_async);
 // the callers'). In turns, the self-check ratio's standard deviation over 8 runs was 0.018 at 15 s
 // and 0.012 at 30 s (docs/scoring.md, Calibration).
 KATA_GRADER_SECONDS(30);
+// The logger's writer thread works beside the row's threads (bench::RowCpu).
+KATA_CLASS_RUNS_THREADS();
 
 BENCHMARK_MAIN();

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <random>
 #include <shared_mutex>
+#include <thread>
 
 #include "support/bench.h"
 
@@ -112,6 +113,43 @@ Guarded<Lock>& shared() {
   return guarded.value;
 }
 
+// After a row, on the very lock measured: while a writer holds it a reader waits, and while a
+// reader holds it a writer waits. The torn-read check needs a writer beside a reader, which a row
+// at one thread never has, and a lock can change its behaviour after so many calls (more than the
+// tests make): this checks what the lock does after the row's calls, at every thread count. A
+// thread that is not kept out gets in within microseconds; one that is, is let in after kAuditWait.
+constexpr std::chrono::milliseconds kAuditWait(5);
+
+// Whether `waiter` (read or write) is kept waiting while `holder` holds the lock.
+template <class Holder, class Waiter>
+bool kept_out(Holder holder, Waiter waiter) {
+  std::atomic<bool> entered{false};
+  bool kept = false;
+  std::thread other;
+  holder([&] {
+    other = std::thread([&] { waiter([&] { entered = true; }); });
+    const auto deadline = std::chrono::steady_clock::now() + kAuditWait;
+    while (!entered && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    kept = !entered;
+  });
+  other.join();
+  return kept;
+}
+
+template <class Lock>
+void audit_exclusion(benchmark::State& state, Lock& lock) {
+  if (state.error_occurred()) return;
+  auto read = [&](auto f) { lock.read(f); };
+  auto write = [&](auto f) { lock.write(f); };
+  if (!kept_out(write, read)) {
+    bench::contract_broken(state, "after the row, a reader got in while a writer held the lock");
+  } else if (!kept_out(read, write)) {
+    bench::contract_broken(state, "after the row, a writer got in while a reader held the lock");
+  }
+}
+
 // BM_Mix<impl>: one implementation. BM_Mix<learner, reference>: the two taking turns in short
 // slices of one window (bench::for_window, bench::register_learner_and_reference).
 template <class... Locks>
@@ -145,6 +183,8 @@ void BM_Mix(benchmark::State& state) {
       },
       shared<Locks>()...);
   benchmark::DoNotOptimize(sink);
+  // Once every thread of the row has left its loop (the loop's end barrier).
+  if (state.thread_index() == 0) (audit_exclusion(state, shared<Locks>().lock), ...);
 }
 
 void mix_args(benchmark::internal::Benchmark* b) {

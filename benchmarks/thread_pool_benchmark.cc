@@ -16,6 +16,7 @@
 #include <latch>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "baselines/thread_pool_naive.h"
@@ -129,17 +130,48 @@ struct tbb_task_group {
 };
 #endif
 
+// Whether the implementation keeps its threads for the whole process by design (tbb's global pool
+// outlives any task_arena), so that the census after a row does not count them.
+template <class Pool>
+constexpr bool kKeepsThreads = false;
+#ifdef KATA_HAVE_TBB
+template <>
+constexpr bool kKeepsThreads<tbb_task_group> = true;
+#endif
+
+// How many times each of kTasks tasks ran, checked once run_all has returned: every task submitted
+// runs exactly once. One counter each, so a task only ever touches its own.
+struct RunCounts {
+  RunCounts() : counts(kTasks) {}
+  void ran(int i) { counts[static_cast<std::size_t>(i)].fetch_add(1, std::memory_order_relaxed); }
+  void check() const {
+    for (const auto& count : counts) {
+      if (count.load(std::memory_order_relaxed) != 1) {
+        throw bench::ContractBroken("a task submitted ran " + std::to_string(count.load()) +
+                                    " times, not once");
+      }
+    }
+  }
+  std::vector<std::atomic<int>> counts;
+};
+
+// Pools are made and destroyed in each iteration: once the row's loop is over, none of their
+// threads may still run (the census).
 template <class Pool>
 void BM_TinyTasks(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
+  bench::ThreadCensus census(state, !kKeepsThreads<Pool>);
   for (auto _ : state) {
     if (!bench::guarded(state, [&] {
+          RunCounts runs;
           Pool pool(threads);
-          pool.run_all(kTasks, [](int) {});
+          pool.run_all(kTasks, [&runs](int i) { runs.ran(i); });
+          runs.check();
         })) {
       return;
     }
   }
+  if (!census.check(state, "after the row's pools were destroyed")) return;
   state.SetItemsProcessed(state.iterations() * kTasks);
 }
 
@@ -150,14 +182,21 @@ void BM_MixedSizes(benchmark::State& state) {
   std::vector<int> sizes(kTasks);
   std::mt19937 rng(42);
   for (int& size : sizes) size = rng() % 4 == 0 ? static_cast<int>(rng() % 1000) : 0;
+  bench::ThreadCensus census(state, !kKeepsThreads<Pool>);
   for (auto _ : state) {
     if (!bench::guarded(state, [&] {
+          RunCounts runs;
           Pool pool(threads);
-          pool.run_all(kTasks, [&sizes](int i) { work(sizes[static_cast<std::size_t>(i)]); });
+          pool.run_all(kTasks, [&sizes, &runs](int i) {
+            work(sizes[static_cast<std::size_t>(i)]);
+            runs.ran(i);
+          });
+          runs.check();
         })) {
       return;
     }
   }
+  if (!census.check(state, "after the row's pools were destroyed")) return;
   state.SetItemsProcessed(state.iterations() * kTasks);
 }
 
@@ -165,13 +204,16 @@ template <class Pool>
 void BM_ForkJoin(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const long expected = fib_sequential(kFib);
+  bench::ThreadCensus census(state, !kKeepsThreads<Pool>);
   for (auto _ : state) {
     bool ok = bench::guarded(state, [&] {
       Pool pool(threads);
-      if (pool.fib(kFib) != expected) throw std::logic_error("fork-join computed a wrong fib");
+      // Every task's result is in the sum: a task lost, run twice or given another's result shows.
+      if (pool.fib(kFib) != expected) throw bench::ContractBroken("fork-join computed a wrong fib");
     });
     if (!ok) return;
   }
+  if (!census.check(state, "after the row's pools were destroyed")) return;
   state.SetItemsProcessed(state.iterations());
 }
 

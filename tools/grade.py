@@ -62,6 +62,9 @@ DEFAULT_REPETITIONS = 2
 BENCH_SECONDS = 15
 # Seconds Google Benchmark runs each repetition of a row for (rows in fixed windows ignore it).
 BENCH_MIN_TIME = 0.05
+# Seconds one benchmark process may take (it takes 1-3): one that takes longer has a call that
+# never returned.
+BENCH_PROCESS_SECONDS = 300
 TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\d+)_(?P<test>[^/]+)"
                        r"(?:/(?P<param>.*))?$")
 # TEST-ONLY: set to 1, the static checks of the header (stage 1) are skipped, so that the project's
@@ -506,9 +509,10 @@ def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: 
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
            "--benchmark_format=json", f"--benchmark_out={box.inside(out_dir)}/bench.json",
            "--benchmark_out_format=json"]
-    code, stdout, _, findings = box.run(cmd, out_dir, 300, who="the benchmark process")
+    code, stdout, _, findings = box.run(cmd, out_dir, BENCH_PROCESS_SECONDS,
+                                        who="the benchmark process")
     if code is None:
-        return None, f"the benchmark of {row_filter} did not finish in 300 s", findings
+        return None, _hung(row_filter), findings
     try:
         data = json.loads((out_dir / "bench.json").read_text())
     except (OSError, ValueError):
@@ -518,6 +522,23 @@ def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: 
         findings.append("the benchmark process's JSON report differs from the results it printed "
                         "as it ran: rewritten by the code under test")
     return data, None, findings
+
+
+def _hung(row_filter: str) -> str:
+    return f"the benchmark of {row_filter} did not finish in {BENCH_PROCESS_SECONDS} s"
+
+
+def _stopped(data: dict | None, error: str, hung: bool) -> dict:
+    """The benchmark that stopped: no workload is scored (scoring the ones that ran would let a
+    header drop those it is slow on), but the errors of the rows that ran are kept (a broken
+    contract seen in one process scores the kata 0 whatever another did); and a process that
+    never finished, in any round, is the learner's broken contract: the rows are windows of 0.05 s,
+    so one of its calls never returned under the benchmark's load (a deadlock the tests missed)."""
+    errors = summarize_benchmark(data)["errors"] if data else {}
+    learner = errors.get(scoring.LEARNER) or ""
+    if hung and not learner.startswith(scoring.CONTRACT_BROKEN):
+        errors[scoring.LEARNER] = f"{scoring.CONTRACT_BROKEN}a call never returned: {error}"
+    return {"error": error, "workloads": {}, "errors": errors}
 
 
 def _rounds(filters):
@@ -571,8 +592,9 @@ def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, p
         batch, error, found = _benchmark_batch(binary, runs / f"process-{process}", repetitions,
                                                row_filter, min_time, box)
         seen += found
-        if batch is None and round_number == 0:
-            return {"error": error}
+        if batch is None and (round_number == 0 or error == _hung(row_filter)):
+            shutil.rmtree(runs, ignore_errors=True)
+            return _stopped(data, error, error == _hung(row_filter))
         if batch is None:
             break
         for row in batch.get("benchmarks", []):

@@ -17,6 +17,8 @@
 // Replace each `throw NotImplemented(...)` with your code; add members and includes as you need.
 // The header policy (docs/header_policy.md) is checked before anything is built: standard
 // library includes only, everything in namespace kata, no macros, #if, file or process calls.
+// At run time: start threads only in your objects and end them by the time those are
+// destroyed; the benchmark checks that, and the contract, on the very object it measures.
 #pragma once
 
 #include <cstddef>

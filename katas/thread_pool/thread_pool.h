@@ -29,7 +29,9 @@
 //            queued tasks while it waits.
 //
 // Replace each `throw NotImplemented(...)` (and the TODO in the destructor) with your code; add
-// members and includes as you need.
+// members and includes as you need. At run time: start threads only in your objects and end them
+// by the time those are destroyed; the benchmark checks that, and the contract, on the very object
+// it measures.
 #pragma once
 
 #include <cstddef>

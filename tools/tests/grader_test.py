@@ -6,8 +6,11 @@ in harness/tests/grader/submissions/, grades them all in ONE grader run, and che
 header gets its named verdict, that the others are still graded, and that the grader finishes.
 The red team (forge_*, blind_*, fool_*, outside_*, bench_*) is static tampering: each is flagged by
 the header policy (docs/header_policy.md) under the rule named, and scores 0.
-The sandbox_* headers, which go after what lies outside their process, are graded in a second run
-with the static checks off (docs/sandbox.md), and every file they aim at must come out unchanged.
+The sandbox_* headers, which go after what lies outside their process, are graded in a run of
+their own with the static checks off (docs/sandbox.md), and every file they aim at must come out
+unchanged. The runtime_* headers cheat the benchmark in ways no static rule sees (a call-count
+bomb, a thread left spinning): graded with every check on and the fixture's benchmark run, which
+must stop them (bench::ContractBroken, docs/scoring.md).
 """
 import argparse
 import hashlib
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "harness" / "tests" / "grader" / "submissions"
 sys.path.insert(0, str(ROOT / "tools"))
+import scoring  # noqa: E402
 import validate_report  # noqa: E402
 
 # submission -> check(report) returning None when the verdict is right, else what is wrong.
@@ -102,6 +106,24 @@ def expect_runtime_finding(*words, kind=None):
     return check
 
 
+def expect_contract_broken(*words):
+    """The benchmark stopped the learner's rows as it ran (bench::ContractBroken: the class broke
+    its contract on the object measured, or left a thread running), naming every one of `words`,
+    and the kata scores 0 although its tests pass."""
+    def check(report):
+        stopped = ((report.get("benchmark") or {}).get("errors") or {}).get("learner") or ""
+        if not stopped.startswith(scoring.CONTRACT_BROKEN):
+            return (f"the benchmark should stop the learner's rows ({scoring.CONTRACT_BROKEN}...), "
+                    f"got {stopped or report.get('benchmark')!r:.300}")
+        missing = [w for w in words if w not in stopped]
+        if missing:
+            return f"the benchmark's verdict should name {missing}: {stopped!r}"
+        if report["score"]["total"] != 0:
+            return f"a broken contract should score 0, got {report['score']['total']}"
+        return None
+    return check
+
+
 def expect_build_error(report):
     error = report["build"]["first_error"] or ""
     if "does_not_compile.h:" not in error:
@@ -170,6 +192,14 @@ EXPECTED = {
     "bench_only_macro": expect_tampering("build-macro", "KATA_REFERENCE_HEADER"),
     "bench_base_file": all_of(expect_tampering("reserved-name", "__BASE_FILE__"),
                               expect_all_tests_pass),
+    # Cheating the benchmark at run time, where no static rule can see it: honest-looking code that
+    # passes the policy and the tests, graded with the benchmark (RUNTIME), which stops it.
+    "runtime_bench_time_bomb": clean(all_of(expect_contract_broken("lost adds"),
+                                            expect_all_tests_pass)),
+    "runtime_bench_lazy_hog": clean(all_of(expect_contract_broken("thread(s) started in the row"),
+                                           expect_all_tests_pass)),
+    "runtime_bench_hog_respawn": clean(all_of(expect_contract_broken("thread"),
+                                              expect_all_tests_pass)),
     # The sandbox (docs/sandbox.md), alone: graded with the static checks off. The files each one
     # aims at are in PROTECTED, and must come out unchanged.
     "sandbox_rewrites_scoring": expect_runtime_finding(
@@ -197,7 +227,8 @@ EXPECTED = {
 }
 
 
-SANDBOX = "sandbox_"  # the headers graded in the second run, static checks off
+SANDBOX = "sandbox_"  # the headers graded in the first run, static checks off
+RUNTIME = "runtime_"  # the headers graded in the second run, every check on and the benchmark run
 # submission -> the files it aims at (relative to the project; BUILD/ is the fixtures' build
 # directory), each of which must come out of the grading as it went in (absent if it was).
 PROTECTED = {
@@ -278,7 +309,9 @@ def main():
     # The sandbox run first: the static run's report is the one grader/failure_report reads.
     problems += grade_in_sandbox(build, [name for name in EXPECTED if name.startswith(SANDBOX)],
                                  reports)
-    static = [name for name in EXPECTED if not name.startswith(SANDBOX)]
+    problems += grade(build, [name for name in EXPECTED if name.startswith(RUNTIME)],
+                      ["--bench-seconds", "1"], {}, reports, timeout=600)
+    static = [name for name in EXPECTED if not name.startswith((SANDBOX, RUNTIME))]
     problems += grade(build, static, ["--no-bench"], {}, reports, timeout=1700)
     seconds = time.monotonic() - started
     for name, check in EXPECTED.items():

@@ -231,6 +231,30 @@ class Performance(unittest.TestCase):
         self.assertEqual((score["total"], score["level"], score["passed"]), (0, 0, False))
         self.assertIn("a reader saw a write half done", score["note"])
 
+    def test_a_stopped_benchmark_keeps_the_broken_contracts_it_saw(self):
+        # One process stopped the learner's rows (a torn read), the next one hung: the hang must
+        # not throw the first away, and nothing of the workloads that ran is scored.
+        data = {"benchmarks": [{"name": "BM_Mix<learner, reference>/threads:1",
+                                "run_type": "iteration", "error_occurred": True,
+                                "error_message": scoring.CONTRACT_BROKEN + "a torn read"}]}
+        stopped = grade._stopped(data, "a failure", hung=False)
+        self.assertEqual(stopped["workloads"], {})
+        self.assertEqual(stopped["errors"]["learner"], scoring.CONTRACT_BROKEN + "a torn read")
+        report = self.report(1.5)
+        report["benchmark"] = stopped
+        self.assertEqual(scoring.score(report)["total"], 0)
+
+    def test_a_benchmark_process_that_never_finished_is_a_broken_contract(self):
+        hung = grade._hung("^BM_Mix<(learner|reference)>/threads:8$")
+        stopped = grade._stopped(None, hung, hung=True)
+        self.assertTrue(stopped["errors"]["learner"].startswith(scoring.CONTRACT_BROKEN))
+        report = self.report(1.5)
+        report["benchmark"] = stopped
+        self.assertEqual(scoring.score(report)["total"], 0)
+        # Any other failure to run only takes the performance points.
+        report["benchmark"] = grade._stopped(None, "the benchmark wrote no results", hung=False)
+        self.assertEqual(scoring.score(report)["total"], 70)
+
     def test_the_benchmark_and_the_grader_spell_a_broken_contract_alike(self):
         bench_h = (Path(__file__).resolve().parents[2] / "benchmarks/support/bench.h").read_text()
         self.assertIn(f'kContractBroken[] = "{scoring.CONTRACT_BROKEN}";', bench_h)
