@@ -4,15 +4,14 @@
 // CountingAllocator counts the blocks live in a Ledger: a leak, or a node freed twice, shows as
 // the wrong count. RecyclingAllocator hands the most recently freed block of the same size back
 // at once to the next allocation, as a real allocator's per-thread cache often does: the ABA
-// problem made likely. Both are the test's code; their own mutex (RecyclingAllocator's) is held
-// only inside allocate() and deallocate(), never across a call of the stack.
+// problem made likely. Neither takes a lock.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
-#include <mutex>
 #include <new>
 #include <vector>
 
@@ -54,38 +53,40 @@ class CountingAllocator {
   Ledger* ledger_;
 };
 
-// The freed blocks a RecyclingAllocator keeps for reuse, by size, newest last. Outlives every
-// stack that uses it; frees what it kept when destroyed.
+// The freed blocks a RecyclingAllocator keeps for reuse: each thread keeps the blocks it freed in
+// a cache of its own (without a lock: a lock here would serialise the very threads whose races the
+// test is after), and its next allocation of that size takes the OLDEST of them. Newest-first
+// reuse rebuilds the very chain a thread popped (pop A, pop B, push gets B, push gets A: A -> B
+// again), which hides the ABA problem; oldest-first hands A back while B is still free, and a
+// stale CAS(head, A, B) then makes a freed block the head. A thread's cached blocks go back to the
+// system when it ends; the pool must outlive every stack that uses it.
 class RecyclingPool {
  public:
   RecyclingPool() = default;
   RecyclingPool(const RecyclingPool&) = delete;
   RecyclingPool& operator=(const RecyclingPool&) = delete;
-  ~RecyclingPool() {
-    for (auto& [size, blocks] : free_) {
-      for (void* block : blocks) ::operator delete (block, std::align_val_t{kAlign});
-    }
-  }
+  ~RecyclingPool() { caches().erase(this); }  // the destroying thread's cache of this pool
 
   void* take(std::size_t bytes) {
     ledger.live.fetch_add(1, std::memory_order_relaxed);
     ledger.allocated.fetch_add(1, std::memory_order_relaxed);
-    {
-      std::lock_guard lock(mutex_);
-      auto& blocks = free_[bytes];
-      if (!blocks.empty()) {
-        void* block = blocks.back();
-        blocks.pop_back();
-        reused_.fetch_add(1, std::memory_order_relaxed);
-        return block;
+    auto found = caches().find(this);
+    if (found != caches().end()) {
+      auto& blocks = found->second.blocks;
+      for (auto it = blocks.begin(); it != blocks.end(); ++it) {
+        if (it->bytes == bytes) {
+          void* block = it->block;
+          blocks.erase(it);
+          reused_.fetch_add(1, std::memory_order_relaxed);
+          return block;
+        }
       }
     }
     return ::operator new (bytes, std::align_val_t{kAlign});
   }
   void give_back(void* block, std::size_t bytes) {
     ledger.live.fetch_sub(1, std::memory_order_relaxed);
-    std::lock_guard lock(mutex_);
-    free_[bytes].push_back(block);
+    caches()[this].blocks.push_back({block, bytes});
   }
   // How many allocations got a freed block back.
   std::int64_t reused() const { return reused_.load(std::memory_order_relaxed); }
@@ -94,8 +95,26 @@ class RecyclingPool {
 
  private:
   static constexpr std::size_t kAlign = 64;
-  std::mutex mutex_;
-  std::map<std::size_t, std::vector<void*>> free_;
+  struct Block {
+    void* block;
+    std::size_t bytes;
+  };
+  struct Cache {
+    Cache() = default;
+    Cache(const Cache&) = delete;
+    Cache& operator=(const Cache&) = delete;
+    Cache(Cache&&) = default;
+    ~Cache() {
+      for (const Block& b : blocks) {
+        if (b.block != nullptr) ::operator delete (b.block, std::align_val_t{kAlign});
+      }
+    }
+    std::deque<Block> blocks;
+  };
+  static std::map<const RecyclingPool*, Cache>& caches() {
+    thread_local std::map<const RecyclingPool*, Cache> by_pool;
+    return by_pool;
+  }
   std::atomic<std::int64_t> reused_{0};
 };
 
