@@ -9,7 +9,8 @@
 // Same body for every implementation; rows named BM_PushPop<impl>/mix:<0|1|2>/iterations:1/
 // threads:<n> (one iteration: a fixed window), and BM_PushPop<learner, reference>/... for the two
 // measured in turns. Baseline: std::vector under a std::mutex; peer: boost::lockfree::stack
-// (libboost-dev). xenium's stacks (libxenium-dev) have no row: the project does not install it.
+// (libboost-dev). xenium's stacks (libxenium-dev, in Debian 12) have no row: cmake/Peers.cmake and
+// ./kata setup do not know it yet.
 #include <chrono>
 #include <cstdint>
 #include <optional>
