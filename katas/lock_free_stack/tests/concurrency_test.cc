@@ -165,7 +165,7 @@ class Concurrency : public testing::TestWithParam<StressShape> {
 // Level 1: half pushes, half pops (and empty()): nothing lost, nothing duplicated.
 TEST_P(Concurrency, L1_EveryItemPoppedExactlyOnce) {
   WatchedStack<std::int64_t> stack;
-  run_mix(stack, harness::scaled(2000000) / GetParam().threads + 1, 0.5, true);
+  run_mix(stack, harness::scaled(200000) / GetParam().threads + 1, 0.5, true);
 }
 
 // Level 1: the stack mostly empty: every pop races every other on the last few nodes.
@@ -181,7 +181,7 @@ TEST_P(Concurrency, L2_ConcurrentPopsNeverReadAFreedNode) {
   Ledger ledger;
   WatchedStack<std::int64_t, CountingAllocator<std::int64_t>> stack{
       CountingAllocator<std::int64_t>(ledger)};
-  run_mix(stack, harness::scaled(2000000) / GetParam().threads + 1, 0.5, false);
+  run_mix(stack, harness::scaled(200000) / GetParam().threads + 1, 0.5, false);
 }
 
 // Level 2: memory comes back: with no call running, at most kMaxWaitingNodes nodes beyond the
@@ -211,7 +211,7 @@ TEST_P(Concurrency, L3_RecyclingAllocatorLosesNothing) {
   {
     WatchedStack<std::int64_t, RecyclingAllocator<std::int64_t>> stack{
         RecyclingAllocator<std::int64_t>(pool)};
-    run_mix(stack, harness::scaled(1000000) / GetParam().threads + 1, 0.4, false);
+    run_mix(stack, harness::scaled(400000) / GetParam().threads + 1, 0.4, false);
   }
   RecordProperty("blocks_reused", std::to_string(pool.reused()));
   EXPECT_EQ(pool.ledger.live.load(), 0) << "blocks the destructor did not free";
