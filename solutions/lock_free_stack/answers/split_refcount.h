@@ -87,13 +87,12 @@ class LockFreeStack {
         // Hand the external count over: the other readers still counted in it (all but the
         // list's own reference and ours) each give one back through `internal`.
         const std::int64_t others = static_cast<std::int64_t>(mine.count()) - 2;
-        if (n->internal.fetch_add(others, std::memory_order_release) == -others) release(n);
+        // acq_rel: the losers' reads of this node (their release below) happen before the free.
+        if (n->internal.fetch_add(others, std::memory_order_acq_rel) == -others) release(n);
         return out;
       }
-      if (n->internal.fetch_sub(1, std::memory_order_relaxed) == 1) {
-        (void)n->internal.load(std::memory_order_acquire);
-        release(n);
-      }
+      // Book's relaxed decrement races with the winner's free (ThreadSanitizer says so): acq_rel.
+      if (n->internal.fetch_sub(1, std::memory_order_acq_rel) == 1) release(n);
     }
   }
 
