@@ -1,0 +1,139 @@
+// The allocators the level-2 and level-3 tests install, to see the stack's memory from outside:
+// the stack must allocate its nodes through them (lock_free_stack.h, Memory).
+//
+// CountingAllocator counts the blocks live in a Ledger: a leak, or a node freed twice, shows as
+// the wrong count. RecyclingAllocator hands the most recently freed block of the same size back
+// at once to the next allocation, as a real allocator's per-thread cache often does: the ABA
+// problem made likely. Neither takes a lock.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <new>
+#include <vector>
+
+// The contract's bound (lock_free_stack.h, Memory): nodes allocated and not yet freed, beyond the
+// items in the stack, whenever no call is running.
+inline constexpr std::int64_t kMaxWaitingNodes = 1024;
+
+// Blocks allocated and not yet freed, and how many were ever allocated.
+struct Ledger {
+  std::atomic<std::int64_t> live{0};
+  std::atomic<std::int64_t> allocated{0};
+};
+
+template <class T>
+class CountingAllocator {
+ public:
+  using value_type = T;
+  explicit CountingAllocator(Ledger& ledger) : ledger_(&ledger) {}
+  template <class U>
+  CountingAllocator(const CountingAllocator<U>& other) : ledger_(other.ledger()) {}
+
+  T* allocate(std::size_t n) {
+    T* p = static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{alignof(T)}));
+    ledger_->live.fetch_add(1, std::memory_order_relaxed);
+    ledger_->allocated.fetch_add(1, std::memory_order_relaxed);
+    return p;
+  }
+  void deallocate(T* p, std::size_t n) {
+    ledger_->live.fetch_sub(1, std::memory_order_relaxed);
+    ::operator delete (p, n * sizeof(T), std::align_val_t{alignof(T)});
+  }
+  Ledger* ledger() const { return ledger_; }
+  template <class U>
+  bool operator==(const CountingAllocator<U>& other) const {
+    return ledger_ == other.ledger();
+  }
+
+ private:
+  Ledger* ledger_;
+};
+
+// The freed blocks a RecyclingAllocator keeps for reuse: each thread keeps the blocks it freed in
+// a cache of its own (without a lock: a lock here would serialise the very threads whose races the
+// test is after), and its next allocation of that size takes the OLDEST of them. Newest-first
+// reuse rebuilds the very chain a thread popped (pop A, pop B, push gets B, push gets A: A -> B
+// again), which hides the ABA problem; oldest-first hands A back while B is still free, and a
+// stale CAS(head, A, B) then makes a freed block the head. A thread's cached blocks go back to the
+// system when it ends; the pool must outlive every stack that uses it.
+class RecyclingPool {
+ public:
+  RecyclingPool() = default;
+  RecyclingPool(const RecyclingPool&) = delete;
+  RecyclingPool& operator=(const RecyclingPool&) = delete;
+  ~RecyclingPool() { caches().erase(this); }  // the destroying thread's cache of this pool
+
+  void* take(std::size_t bytes) {
+    ledger.live.fetch_add(1, std::memory_order_relaxed);
+    ledger.allocated.fetch_add(1, std::memory_order_relaxed);
+    auto found = caches().find(this);
+    if (found != caches().end()) {
+      auto& blocks = found->second.blocks;
+      for (auto it = blocks.begin(); it != blocks.end(); ++it) {
+        if (it->bytes == bytes) {
+          void* block = it->block;
+          blocks.erase(it);
+          reused_.fetch_add(1, std::memory_order_relaxed);
+          return block;
+        }
+      }
+    }
+    return ::operator new (bytes, std::align_val_t{kAlign});
+  }
+  void give_back(void* block, std::size_t bytes) {
+    ledger.live.fetch_sub(1, std::memory_order_relaxed);
+    caches()[this].blocks.push_back({block, bytes});
+  }
+  // How many allocations got a freed block back.
+  std::int64_t reused() const { return reused_.load(std::memory_order_relaxed); }
+
+  Ledger ledger;
+
+ private:
+  static constexpr std::size_t kAlign = 64;
+  struct Block {
+    void* block;
+    std::size_t bytes;
+  };
+  struct Cache {
+    Cache() = default;
+    Cache(const Cache&) = delete;
+    Cache& operator=(const Cache&) = delete;
+    Cache(Cache&&) = default;
+    ~Cache() {
+      for (const Block& b : blocks) {
+        if (b.block != nullptr) ::operator delete (b.block, std::align_val_t{kAlign});
+      }
+    }
+    std::deque<Block> blocks;
+  };
+  static std::map<const RecyclingPool*, Cache>& caches() {
+    thread_local std::map<const RecyclingPool*, Cache> by_pool;
+    return by_pool;
+  }
+  std::atomic<std::int64_t> reused_{0};
+};
+
+template <class T>
+class RecyclingAllocator {
+ public:
+  using value_type = T;
+  explicit RecyclingAllocator(RecyclingPool& pool) : pool_(&pool) {}
+  template <class U>
+  RecyclingAllocator(const RecyclingAllocator<U>& other) : pool_(other.pool()) {}
+
+  T* allocate(std::size_t n) { return static_cast<T*>(pool_->take(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) { pool_->give_back(p, n * sizeof(T)); }
+  RecyclingPool* pool() const { return pool_; }
+  template <class U>
+  bool operator==(const RecyclingAllocator<U>& other) const {
+    return pool_ == other.pool();
+  }
+
+ private:
+  RecyclingPool* pool_;
+};
