@@ -28,6 +28,7 @@ or when the sandbox is required (KATA_REQUIRE_SANDBOX=1, --require-sandbox) and 
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures
 import itertools
 import json
@@ -41,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
+import typing
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,6 +50,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gtest_run  # noqa: E402
 import header_policy  # noqa: E402
+import progress as progress_line  # noqa: E402
 import sandbox  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
@@ -135,31 +138,38 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def build(build_dir, manifest, variants, jobs, who, lister=None):
-    """Builds `who`'s test binaries in `variants`, the binary the tests are listed from (`lister`,
-    test_lister's: the reference's plain one) and the benchmark that measures `who`, if the kata
-    has one."""
-    # A header that no longer compiles must show as not built, never as its last good binary.
+def clean_binaries(build_dir: Path, manifest: dict, who: str) -> None:
+    """Removes the learner's test binaries and benchmark: a header that no longer compiles must show
+    as not built, never as its last good binary."""
+    if who != "kata":
+        return
     bench = benchmark_target(manifest, who)
-    if who == "kata":
-        for variant in variants:
-            (build_dir / test_target(manifest, who, variant)).unlink(missing_ok=True)
-        if bench:
-            (build_dir / bench).unlink(missing_ok=True)
-    targets = [test_target(manifest, who, v) for v in variants]
-    targets.append(lister or test_target(manifest, "reference", "plain"))
+    for variant in manifest["variants"]:
+        (build_dir / test_target(manifest, who, variant)).unlink(missing_ok=True)
     if bench:
-        targets.append(bench)
-    proc = subprocess.run(["cmake", "--build", str(build_dir), "--parallel", str(jobs), "--target",
-                           *targets, "--", "-k", "0"], capture_output=True, text=True)
-    error = None
-    if proc.returncode != 0:
-        match = FIRST_ERROR.search(proc.stdout + proc.stderr)
-        error = (f"{match['where']}: {match['what']}" if match
-                 else (proc.stdout + proc.stderr).strip().splitlines()[-1])
-        error = error.replace(str(ROOT) + "/", "")
-    built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in variants}
-    return built, error
+        (build_dir / bench).unlink(missing_ok=True)
+
+
+def build_targets(build_dir: Path, targets: list[str], jobs: int,
+                  status: progress_line.Status | None = None) -> str | None:
+    """Builds `targets`, keeping going past one that does not compile, each step shown in `status`
+    as ninja ends it; returns the first compiler error (file:line: what), or None."""
+    proc = subprocess.Popen(["cmake", "--build", str(build_dir), "--parallel", str(jobs),
+                             "--target", *targets, "--", "-k", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        step = progress_line.ninja_step(line)
+        if step and status:
+            status.set("build", step)
+    if proc.wait() == 0:
+        return None
+    output = "".join(lines)
+    match = FIRST_ERROR.search(output)
+    error = f"{match['where']}: {match['what']}" if match else output.strip().splitlines()[-1]
+    return error.replace(str(ROOT) + "/", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,22 +197,117 @@ def expected_tests(build_dir, manifest, lister=None):
     return gtest_run.list_tests(str(binary))
 
 
-def run_tests(build_dir: Path, manifest: dict, expected: list[str], built: dict[str, bool], jobs: int,
-              setarch: list[str], who: str,
-              box: sandbox.Sandbox | None = None) -> tuple[dict[str, dict], list[str]]:
-    """({variant: {test: verdict}} (test_runner.run_suite) for every variant that was built,
-    [findings at run time, each naming its variant]); the variants run side by side, `jobs` at a
-    time, each process in the sandbox `box`."""
+# The variant built and run first, whose verdict is shown while the others build.
+FIRST_VARIANT = "plain"
+
+
+class Tested(typing.NamedTuple):
+    """build_and_test's result."""
+    built: dict[str, bool]             # variant -> its test binary was built
+    error: str | None                  # the first compiler error
+    expected: list[str]                # the tests the suite defines
+    verdicts: dict[str, dict[str, dict]]  # variant -> test -> test_runner's verdict
+    findings: list[str]                # what the sandbox saw, each naming its variant
+
+
+def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, who: str,
+                   status: progress_line.Status) -> Tested:
+    """Builds and runs `who`'s tests, the first variant (FIRST_VARIANT) first: its tests run, and
+    its verdict is shown, while the other variants (and the benchmark, unless --no-bench) build.
+    Then the other variants run side by side, `args.jobs` at a time, without the tests that hung
+    in the first. In every variant, once a test has hung the tests of its level and above are not
+    run (not_run_after_hang). Each test process runs in the sandbox `args.sandbox`."""
+    variants = list(manifest["variants"])
+    first = [FIRST_VARIANT] if FIRST_VARIANT in variants else variants[:1]
+    rest = [v for v in variants if v not in first]
+    lister = test_lister(manifest)
+    bench = None if args.no_bench else benchmark_target(manifest, who)
+    clean_binaries(build_dir, manifest, who)
+    error = build_targets(build_dir, [test_target(manifest, who, v) for v in first] + [lister],
+                          args.jobs, status)
+    expected = expected_tests(build_dir, manifest, lister)
+    built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in first}
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
-    variants = [v for v in built if built[v]]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = {v: pool.submit(test_runner.run_suite, build_dir / test_target(manifest, who, v),
-                               expected, work / v, setarch, box) for v in variants}
-        suites = {v: future.result() for v, future in runs.items()}
-    findings = [f"at run time ({v}): {finding}" for v, suite in suites.items()
-                for finding in suite.findings]
-    return {v: suite.verdicts for v, suite in suites.items()}, findings
+    verdicts: dict[str, dict[str, dict]] = {}
+    findings: list[str] = []
+
+    def run(variant: str, skip: dict[str, str]) -> None:
+        def shown(done: int, failed: int) -> None:
+            status.set(f"{variant} tests", progress_line.tests_text(done, len(expected), failed))
+
+        def after(name: str, verdict: dict, left: list[str]) -> dict[str, str]:
+            level = hang_level(manifest["name"], name, verdict)
+            return {} if level is None else not_run_after_hang(name, variant, level, left)
+        suite = test_runner.run_suite(build_dir / test_target(manifest, who, variant), expected,
+                                      work / variant, args.setarch, args.sandbox, shown, skip,
+                                      after)
+        verdicts[variant] = suite.verdicts
+        findings.extend(f"at run time ({variant}): {finding}" for finding in suite.findings)
+        status.done(f"{variant} tests", f"    {variant}: {verdict_line(manifest['name'], suite.verdicts)}")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        first_runs = [pool.submit(run, v, {}) for v in first if built[v]]
+        # A header the first variant cannot compile compiles in none: no time spent to say so again.
+        later = [test_target(manifest, who, v) for v in rest] + ([bench] if bench else [])
+        if later and all(built.values()):
+            error = build_targets(build_dir, later, args.jobs, status) or error
+        status.done("build")
+        built.update({v: (build_dir / test_target(manifest, who, v)).exists() for v in rest})
+        for future in first_runs:
+            future.result()
+        skip: dict[str, str] = {}
+        for variant in first:
+            for name, verdict in verdicts.get(variant, {}).items():
+                level = hang_level(manifest["name"], name, verdict)
+                if level is not None:
+                    skip.update(not_run_after_hang(name, variant, level, expected))
+        for future in [pool.submit(run, v, skip) for v in rest if built[v]]:
+            future.result()
+    return Tested(built, error, expected, verdicts, findings)
+
+
+def test_level(name: str) -> int:
+    """The level in a test's name (`<Category>.L<level>_<What>`); 0 for a name without one."""
+    match = TEST_NAME.match(name)
+    return int(match["level"]) if match else 0
+
+
+def hang_level(kata: str, name: str, verdict: dict) -> int | None:
+    """The level of test `name` if it hung (the watchdog's verdict, or killed by the time limit),
+    else None. Not a test that passed and whose process then did not exit: test_runner has its
+    own way with those."""
+    if verdict["passed"] or verdict.get("cause") == test_runner.HUNG_AT_EXIT:
+        return None
+    return test_level(name) if explain(verdict["output"], kata, verdict)[0] == "hang" else None
+
+
+def not_run_after_hang(name: str, variant: str, level: int, left: list[str]) -> dict[str, str]:
+    """{test: why not run} for the tests of `left` of level `level` or above, test `name` having
+    hung in `variant` at that level. They cannot change the level reached (every test of levels
+    1..N must pass for level N) nor the score, which is by level; run, each that hangs too would
+    cost the watchdog's limit (2 s, 4 s under a sanitizer) and a new process."""
+    why = (f"not run: {name} hung in {variant} at level {level}, and a test of level {level} or "
+           f"above cannot change the level reached; fix that hang first")
+    return {test: why for test in left if test_level(test) >= level}
+
+
+def verdict_line(kata: str, verdicts: dict[str, dict]) -> str:
+    """`58/58 passed`, or `49/58 passed, 9 failed (hang 9): first Liveness.L3_X`: a variant's
+    tests, as soon as they have run."""
+    not_run = [name for name, verdict in verdicts.items()
+               if verdict.get("cause") == test_runner.SKIPPED]
+    failed = [name for name, verdict in verdicts.items()
+              if not verdict["passed"] and name not in not_run]
+    line = f"{len(verdicts) - len(failed) - len(not_run)}/{len(verdicts)} passed"
+    if failed:
+        kinds = collections.Counter(explain(verdicts[name]["output"], kata, verdicts[name])[0]
+                                    for name in failed)
+        kinds_text = ", ".join(f"{kind} {n}" for kind, n in kinds.most_common())
+        line += f", {len(failed)} failed ({kinds_text}): first {failed[0]}"
+    if not_run:
+        line += f"; {len(not_run)} not run after a hang"
+    return line
 
 
 SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): "
@@ -218,7 +323,7 @@ def first_learner_frame(output, kata):
 # How test_runner's causes read in the report when the output names nothing more precise.
 CAUSE_KINDS = {test_runner.TIMEOUT: "hang", test_runner.NOT_RUN: "missing",
                test_runner.EXIT_0: "tampering", test_runner.DIED: "crash",
-               test_runner.HUNG_AT_EXIT: "hang"}
+               test_runner.HUNG_AT_EXIT: "hang", test_runner.SKIPPED: "missing"}
 CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
                test_runner.EXIT_0: " (std::exit in the header?)",
                test_runner.HUNG_AT_EXIT: " (a thread left running, or a static object whose "
@@ -400,6 +505,8 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                     seed = test_seed(verdict["output"], name)
                     entry["failure"] = {"kind": kind, "detail": detail, "output": text,
                                         "output_cut": cut}
+                    if verdict.get("cause") == test_runner.SKIPPED:
+                        entry["failure"]["not_run"] = True  # not_run_after_hang
                     if seed is not None:
                         entry["failure"]["seed"] = seed
                     if build_dir is not None and binaries is not None:
@@ -687,18 +794,21 @@ def grade_kata(args, build_dir, manifest, index, total):
     started = time.monotonic()
     kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
-    progress(f"[{index}/{total}] {kata}: checking the header")
-    report = {"kata": kata,
-              "tampering": [] if args.self_check else tamper_findings(build_dir, manifest)}
-    progress(f"[{index}/{total}] {kata}: building")
-    built, error = build(build_dir, manifest, manifest["variants"], args.jobs, who,
-                         test_lister(manifest))
+    progress(f"[{index}/{total}] {kata}: checking the header; building and testing "
+             f"{', '.join(manifest['variants'])}, {FIRST_VARIANT} first")
+    status = progress_line.Status()
+    try:
+        # The header check reads the header and the build's flags only: it runs beside the build.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as checker:
+            tampering = checker.submit(lambda: [] if args.self_check
+                                       else tamper_findings(build_dir, manifest))
+            built, error, expected, verdicts, found = build_and_test(args, build_dir, manifest,
+                                                                     who, status)
+            report = {"kata": kata, "tampering": tampering.result()}
+    finally:
+        status.close()
     report["build"] = {"ok": all(built.values()), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
-    progress(f"[{index}/{total}] {kata}: running tests ({', '.join(built)})")
-    expected = expected_tests(build_dir, manifest, test_lister(manifest))
-    verdicts, found = run_tests(build_dir, manifest, expected, built, args.jobs, args.setarch, who,
-                                args.sandbox)
     report["tampering"] += found
     binaries = {v: test_target(manifest, who, v) for v in built}
     report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, binaries,
