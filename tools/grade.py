@@ -41,6 +41,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import typing
 import xml.etree.ElementTree as ET
@@ -151,9 +152,11 @@ def clean_binaries(build_dir: Path, manifest: dict, who: str) -> None:
 
 
 def build_targets(build_dir: Path, targets: list[str], jobs: int,
-                  status: progress_line.Status | None = None) -> str | None:
+                  status: progress_line.Status | None = None,
+                  linked: typing.Callable[[str], None] | None = None) -> str | None:
     """Builds `targets`, keeping going past one that does not compile, each step shown in `status`
-    as ninja ends it; returns the first compiler error (file:line: what), or None."""
+    as ninja ends it, and `linked` told the name of each binary as soon as it is linked; returns
+    the first compiler error (file:line: what), or None."""
     proc = subprocess.Popen(["cmake", "--build", str(build_dir), "--parallel", str(jobs),
                              "--target", *targets, "--", "-k", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, errors="replace")
@@ -164,6 +167,9 @@ def build_targets(build_dir: Path, targets: list[str], jobs: int,
         step = progress_line.ninja_step(line)
         if step and status:
             status.set("build", step)
+        binary = progress_line.ninja_linked(line)
+        if binary and linked:
+            linked(binary)
     if proc.wait() == 0:
         return None
     output = "".join(lines)
@@ -212,25 +218,27 @@ class Tested(typing.NamedTuple):
 
 def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, who: str,
                    status: progress_line.Status) -> Tested:
-    """Builds and runs `who`'s tests, the first variant (FIRST_VARIANT) first: its tests run, and
-    its verdict is shown, while the other variants (and the benchmark, unless --no-bench) build.
-    Then the other variants run side by side, `args.jobs` at a time, without the tests that hung
-    in the first. In every variant, once a test has hung the tests of its level and above are not
-    run (not_run_after_hang). Each test process runs in the sandbox `args.sandbox`."""
+    """Builds and runs `who`'s tests, the first variant (FIRST_VARIANT) first: one build of every
+    variant (and of the benchmark, unless --no-bench), in which ninja starts the first variant's
+    compilation first, and each variant's tests start as soon as its binary is linked: the first
+    variant's verdict is shown while the others still build. The others run once it is known,
+    without the tests that hung in it; in every variant, once a test has hung the tests of its
+    level and above are not run (not_run_after_hang). Each test process runs in the sandbox
+    `args.sandbox`."""
     variants = list(manifest["variants"])
-    first = [FIRST_VARIANT] if FIRST_VARIANT in variants else variants[:1]
-    rest = [v for v in variants if v not in first]
+    first = FIRST_VARIANT if FIRST_VARIANT in variants else variants[0]
     lister = test_lister(manifest)
     bench = None if args.no_bench else benchmark_target(manifest, who)
     clean_binaries(build_dir, manifest, who)
-    error = build_targets(build_dir, [test_target(manifest, who, v) for v in first] + [lister],
-                          args.jobs, status)
+    # The lister on its own first (up to date in the learner's loop: a second): the tests are
+    # listed from it before any of them runs.
+    error = build_targets(build_dir, [lister], args.jobs, status)
     expected = expected_tests(build_dir, manifest, lister)
-    built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in first}
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
     verdicts: dict[str, dict[str, dict]] = {}
     findings: list[str] = []
+    first_over = threading.Event()
 
     def run(variant: str, skip: dict[str, str]) -> None:
         def shown(done: int, failed: int) -> None:
@@ -246,23 +254,42 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
         findings.extend(f"at run time ({variant}): {finding}" for finding in suite.findings)
         status.done(f"{variant} tests", f"    {variant}: {verdict_line(manifest['name'], suite.verdicts)}")
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        first_runs = [pool.submit(run, v, {}) for v in first if built[v]]
-        # A header the first variant cannot compile compiles in none: no time spent to say so again.
-        later = [test_target(manifest, who, v) for v in rest] + ([bench] if bench else [])
-        if later and all(built.values()):
-            error = build_targets(build_dir, later, args.jobs, status) or error
-        status.done("build")
-        built.update({v: (build_dir / test_target(manifest, who, v)).exists() for v in rest})
-        for future in first_runs:
-            future.result()
+    def run_first() -> None:
+        try:
+            run(first, {})
+        finally:
+            first_over.set()
+
+    def run_later(variant: str) -> None:
+        first_over.wait()
         skip: dict[str, str] = {}
-        for variant in first:
-            for name, verdict in verdicts.get(variant, {}).items():
-                level = hang_level(manifest["name"], name, verdict)
-                if level is not None:
-                    skip.update(not_run_after_hang(name, variant, level, expected))
-        for future in [pool.submit(run, v, skip) for v in rest if built[v]]:
+        for name, verdict in verdicts.get(first, {}).items():
+            level = hang_level(manifest["name"], name, verdict)
+            if level is not None:
+                skip.update(not_run_after_hang(name, first, level, expected))
+        run(variant, skip)
+
+    binaries = {test_target(manifest, who, v): v for v in variants}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(variants)) as pool:
+        runs: dict[str, concurrent.futures.Future] = {}
+
+        def linked(target: str) -> None:
+            variant = binaries.get(target)
+            if variant and variant not in runs:
+                runs[variant] = pool.submit(run_first) if variant == first else pool.submit(
+                    run_later, variant)
+        try:
+            error = build_targets(build_dir, list(binaries) + ([bench] if bench else []),
+                                  args.jobs, status, linked) or error
+            status.done("build")
+            built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in variants}
+            for target, variant in binaries.items():
+                if built[variant]:
+                    linked(target)  # up to date: ninja said nothing of it
+        finally:
+            if first not in runs:
+                first_over.set()  # not built: the others run whole
+        for future in runs.values():
             future.result()
     return Tested(built, error, expected, verdicts, findings)
 

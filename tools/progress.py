@@ -113,7 +113,8 @@ class Status:
 
 
 def ninja_step(line: str) -> str | None:
-    """`[3/7] compiled bounded_queue_kata_plain` for ninja's line of a step that ended, else None."""
+    """`[3/7] compiled bounded_queue_kata_plain` for ninja's line of a step that ended (`[3/7]`
+    alone for a step of CMake's own), else None."""
     match = NINJA_STEP.match(line.rstrip("\n"))
     if not match:
         return None
@@ -123,8 +124,15 @@ def ninja_step(line: str) -> str | None:
         what = f"compiled {found[1]}"
     else:
         found = NINJA_LINK.match(what)
-        what = f"linked {found[1]}" if found else what[:60]
-    return f"[{match[1]}/{match[2]}] {what}"
+        what = f"linked {found[1]}" if found else ""
+    return f"[{match[1]}/{match[2]}] {what}".rstrip()
+
+
+def ninja_linked(line: str) -> str | None:
+    """The binary that ninja's line says it has just linked (the step has ended), else None."""
+    match = NINJA_STEP.match(line.rstrip("\n"))
+    found = NINJA_LINK.match(match[3]) if match else None
+    return found[1] if found else None
 
 
 def tests_text(done: int, total: int, failed: int) -> str:

@@ -27,6 +27,11 @@ class StatusTest(unittest.TestCase):
         self.assertEqual(progress.ninja_step("[7/7] Linking CXX executable bounded_queue_kata_tsan"),
                          "[7/7] linked bounded_queue_kata_tsan")
         self.assertIsNone(progress.ninja_step("katas/x.h:3:1: error: expected ';'"))
+        # A variant's tests start the moment its binary is linked.
+        self.assertEqual(progress.ninja_linked("[4/7] Linking CXX executable bounded_queue_kata_plain\n"),
+                         "bounded_queue_kata_plain")
+        self.assertIsNone(progress.ninja_linked(
+            "[3/7] Building CXX object CMakeFiles/bounded_queue_kata_plain.dir/Unity/unity_0_cxx.cxx.o"))
 
     def test_not_a_terminal_gets_plain_lines(self):
         out = io.StringIO()
