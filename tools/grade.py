@@ -38,6 +38,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -151,28 +152,62 @@ def clean_binaries(build_dir: Path, manifest: dict, who: str) -> None:
         (build_dir / bench).unlink(missing_ok=True)
 
 
+class Build:
+    """A build another thread may stop: the tests that would need the rest of it will not run."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            self._kill()
+
+    def _kill(self) -> None:
+        # The whole group: cmake, ninja and the compilers (ninja removes what they left half-made).
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
 def build_targets(build_dir: Path, targets: list[str], jobs: int,
                   status: progress_line.Status | None = None,
-                  linked: typing.Callable[[str], None] | None = None) -> str | None:
+                  linked: typing.Callable[[str], None] | None = None,
+                  control: Build | None = None) -> str | None:
     """Builds `targets`, keeping going past one that does not compile, each step shown in `status`
     as ninja ends it, and `linked` told the name of each binary as soon as it is linked; returns
-    the first compiler error (file:line: what), or None."""
+    the first compiler error (file:line: what), or None. `control.stop()` ends it early."""
     if status:
         status.set("build", f"of {', '.join(targets)}")
-    proc = subprocess.Popen(["cmake", "--build", str(build_dir), "--parallel", str(jobs),
-                             "--target", *targets, "--", "-k", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    control = control or Build()
+    with control.lock:
+        # A process group of its own, so that stop() ends the compilers too.
+        proc = subprocess.Popen(["cmake", "--build", str(build_dir), "--parallel", str(jobs),
+                                 "--target", *targets, "--", "-k", "0"], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, errors="replace",
+                                process_group=0)
+        control.proc = proc
+        if control.stopped:
+            control._kill()
     assert proc.stdout is not None
     lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        step = progress_line.ninja_step(line)
-        if step and status:
-            status.set("build", step)
-        binary = progress_line.ninja_linked(line)
-        if binary and linked:
-            linked(binary)
-    if proc.wait() == 0:
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            step = progress_line.ninja_step(line)
+            if step and status:
+                status.set("build", step)
+            binary = progress_line.ninja_linked(line)
+            if binary and linked:
+                linked(binary)
+    except BaseException:
+        control._kill()  # ^C: no build left running on
+        raise
+    if proc.wait() == 0 or control.stopped:
         return None
     output = "".join(lines)
     match = FIRST_ERROR.search(output)
@@ -256,19 +291,25 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
         findings.extend(f"at run time ({variant}): {finding}" for finding in suite.findings)
         status.done(f"{variant} tests", f"    {variant}: {verdict_line(manifest['name'], suite.verdicts)}")
 
+    skip: dict[str, str] = {}  # what the others do not run, once the first variant has run
+    build = Build()
+
     def run_first() -> None:
         try:
             run(first, {})
+            for name, verdict in verdicts.get(first, {}).items():
+                level = hang_level(manifest["name"], name, verdict)
+                if level is not None:
+                    skip.update(not_run_after_hang(name, first, level, expected))
+            if set(expected) <= set(skip):
+                # A hang at level 1: the others would run nothing, and no benchmark runs after a
+                # failed test.
+                build.stop()
         finally:
             first_over.set()
 
     def run_later(variant: str) -> None:
         first_over.wait()
-        skip: dict[str, str] = {}
-        for name, verdict in verdicts.get(first, {}).items():
-            level = hang_level(manifest["name"], name, verdict)
-            if level is not None:
-                skip.update(not_run_after_hang(name, first, level, expected))
         run(variant, skip)
 
     binaries = {test_target(manifest, who, v): v for v in variants}
@@ -282,7 +323,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
                     run_later, variant)
         try:
             error = build_targets(build_dir, list(binaries) + ([bench] if bench else []),
-                                  args.jobs, status, linked) or error
+                                  args.jobs, status, linked, build) or error
             status.done("build")
             built = {v: (build_dir / test_target(manifest, who, v)).exists() for v in variants}
             for target, variant in binaries.items():
@@ -293,6 +334,11 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
                 first_over.set()  # not built: the others run whole
         for future in runs.values():
             future.result()
+    for variant in variants:
+        if not built[variant] and build.stopped:
+            # Not built because not needed: every test of it is one not to run (run_first).
+            verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()}
+            status.say(f"    {variant}: not built: {verdict_line(manifest['name'], verdicts[variant])}")
     return Tested(built, error, expected, verdicts, findings)
 
 
@@ -523,7 +569,7 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
             entry = {"name": name, "variant": variant, "category": match["category"],
                      "level": int(match["level"]), "passed": False}
             verdict = verdicts.get(variant, {}).get(name)
-            if not built[variant]:
+            if verdict is None:  # not built, nor decided without it (build_and_test)
                 entry["failure"] = {"kind": "build", "detail": "did not compile"}
             else:
                 if verdict["passed"]:
@@ -841,7 +887,9 @@ def grade_kata(args, build_dir, manifest, index, total):
             report = {"kata": kata, "tampering": tampering.result()}
     finally:
         status.close()
-    report["build"] = {"ok": all(built.values()), "first_error": error,
+    # A variant not built because none of its tests was to run (a hang at level 1) is not a
+    # failed build: its tests are each reported not run.
+    report["build"] = {"ok": all(built[v] or v in verdicts for v in built), "first_error": error,
                        "variants_built": [v for v in built if built[v]]}
     report["tampering"] += found
     binaries = {v: test_target(manifest, who, v) for v in built}

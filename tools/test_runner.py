@@ -203,6 +203,11 @@ SKIPPED = "skipped"      # not run: the caller said why (run_suite's `skip`)
 AT_EXIT = "<at exit>"    # _run_process: killed after gtest's summary, not in a test
 
 
+def not_run(why: str) -> dict:
+    """The verdict of a test not run, for the reason `why` (cause SKIPPED)."""
+    return _failed("", 0.0, SKIPPED, why)
+
+
 def _failed(output, seconds=0.0, cause=None, why=None):
     verdict = {"passed": False, "seconds": seconds, "output": output}
     if cause:
@@ -324,7 +329,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    decided: dict[str, dict] = {name: _failed("", 0.0, SKIPPED, why)
+    decided: dict[str, dict] = {name: not_run(why)
                                 for name, why in (skip or {}).items() if name in tests}
     findings: list[str] = []
 
@@ -384,7 +389,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         decided.update(now)
         for name, verdict in now.items() if skip_after else ():
             not_yet = [test for test in left if test not in decided]
-            decided.update({test: _failed("", 0.0, SKIPPED, why)
+            decided.update({test: not_run(why)
                             for test, why in skip_after(name, verdict, not_yet).items()})
         left = [name for name in left if name not in decided]
         show()
