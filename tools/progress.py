@@ -113,8 +113,8 @@ class Status:
 
 
 def ninja_step(line: str) -> str | None:
-    """`[3/7] compiled bounded_queue_kata_plain` for ninja's line of a step that ended (`[3/7]`
-    alone for a step of CMake's own), else None."""
+    """`[3/7] compiled bounded_queue_kata_plain` for ninja's line of a compilation or a link that
+    ended, else None."""
     match = NINJA_STEP.match(line.rstrip("\n"))
     if not match:
         return None
@@ -124,8 +124,10 @@ def ninja_step(line: str) -> str | None:
         what = f"compiled {found[1]}"
     else:
         found = NINJA_LINK.match(what)
-        what = f"linked {found[1]}" if found else ""
-    return f"[{match[1]}/{match[2]}] {what}".rstrip()
+        if not found:
+            return None  # CMake's own steps (checking its globs): nothing of the build's yet
+        what = f"linked {found[1]}"
+    return f"[{match[1]}/{match[2]}] {what}"
 
 
 def ninja_linked(line: str) -> str | None:

@@ -27,6 +27,7 @@ class StatusTest(unittest.TestCase):
         self.assertEqual(progress.ninja_step("[7/7] Linking CXX executable bounded_queue_kata_tsan"),
                          "[7/7] linked bounded_queue_kata_tsan")
         self.assertIsNone(progress.ninja_step("katas/x.h:3:1: error: expected ';'"))
+        self.assertIsNone(progress.ninja_step("[0/2] Re-checking globbed directories..."))
         # A variant's tests start the moment its binary is linked.
         self.assertEqual(progress.ninja_linked("[4/7] Linking CXX executable bounded_queue_kata_plain\n"),
                          "bounded_queue_kata_plain")
