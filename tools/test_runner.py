@@ -323,9 +323,10 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     None). Returns a Suite, where a verdict is {"passed": bool, "seconds": float, "output": str
     for a failed test}, and for a test that the way its process ended decided, "cause" (TIMEOUT,
     EXIT_0, NOT_RUN, DIED, HUNG_AT_EXIT) and "ended" (the words for it). `on_progress`, if
-    given, is told how many tests have ended, and failed, as the output shows them. The tests in
-    `skip` are not run: each fails, its cause SKIPPED, ended with the reason `skip` gives; so do
-    those that `skip_after` names once a test is decided (the rest of a suite after a hang)."""
+    given, is told how many tests have ended (or are not to run), and failed, as the output shows
+    them. The tests in `skip` are not run: each fails, its cause SKIPPED, ended with the reason
+    `skip` gives; so do those that `skip_after` names once a test is decided (the rest of a suite
+    after a hang)."""
     box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -336,7 +337,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     def show(running: _Progress | None = None) -> None:
         if on_progress is None:
             return
-        failed = sum(not verdict["passed"] for verdict in decided.values())
+        failed = sum(not verdict["passed"] and verdict.get("cause") != SKIPPED
+                     for verdict in decided.values())
         ended_ok = running.ended_ok - decided.keys() if running else set()
         ended_failed = running.ended_failed - decided.keys() if running else set()
         on_progress(len(decided) + len(ended_ok | ended_failed), failed + len(ended_failed))
