@@ -899,9 +899,14 @@ def grade_kata(args, build_dir, manifest, index, total):
     report["benchmark"] = None
     if correct and not args.no_bench:
         progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
-        report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers, who,
-                                            budget=args.bench_seconds, box=args.sandbox,
-                                            findings=report["tampering"])
+        status = progress_line.Status()  # its clock: the benchmark's time box is 15 to 30 s
+        try:
+            status.set("benchmark", "against the reference")
+            report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers,
+                                                who, budget=args.bench_seconds, box=args.sandbox,
+                                                findings=report["tampering"])
+        finally:
+            status.close()
     report["score"] = scoring.score(report)
     if not manifest.get("reference", True):
         note = report["score"]["note"] if not report["score"]["passed"] else None
