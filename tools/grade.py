@@ -580,11 +580,13 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                     seed = test_seed(verdict["output"], name)
                     entry["failure"] = {"kind": kind, "detail": detail, "output": text,
                                         "output_cut": cut}
-                    if verdict.get("cause") == test_runner.SKIPPED:
-                        entry["failure"]["not_run"] = True  # not_run_after_hang
+                    not_run = verdict.get("cause") == test_runner.SKIPPED  # not_run_after_hang
+                    if not_run:
+                        entry["failure"]["not_run"] = True
                     if seed is not None:
                         entry["failure"]["seed"] = seed
-                    if build_dir is not None and binaries is not None:
+                    # A test not run has no failure to replay.
+                    if build_dir is not None and binaries is not None and not not_run:
                         entry["failure"]["replay"] = replay_command(
                             Path(build_dir) / binaries[variant], name, seed, setarch)
                 entry["seconds"] = round(verdict["seconds"], 3)

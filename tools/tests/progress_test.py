@@ -78,6 +78,18 @@ class NotRunAfterHangTest(unittest.TestCase):
                                            "Threads/Concurrency.L2_B/p1"])
         self.assertIn("Liveness.L2_X hung in plain at level 2", skipped["Liveness.L3_C"])
 
+    def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self):
+        why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
+        verdicts = {"tsan": {"Contract.L1_A": test_runner.not_run(why["Contract.L1_A"])}}
+        [entry] = grade.grade_tests("bounded_queue", ["Contract.L1_A"], {"tsan": False}, verdicts,
+                                    Path("build"), {"tsan": "bounded_queue_kata_tsan"})
+        self.assertFalse(entry["passed"])
+        self.assertEqual(entry["failure"]["kind"], "missing")
+        self.assertTrue(entry["failure"]["not_run"])
+        self.assertIn("Liveness.L1_H hung in plain", entry["failure"]["detail"])
+        self.assertNotIn("replay", entry["failure"])
+        self.assertNotIn("seed", entry["failure"])
+
     def test_the_scorecard_counts_them_apart_and_lists_only_the_hang(self):
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         tests = [{"name": "Liveness.L1_H", "variant": "plain", "category": "Liveness", "level": 1,
