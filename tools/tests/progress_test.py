@@ -4,7 +4,10 @@ line (tools/progress.py), on a terminal and in a log; the tests not run after a 
 (grade.not_run_after_hang) and how the scorecard counts them.
 """
 import io
+import os
 import sys
+import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -59,6 +62,50 @@ class StatusTest(unittest.TestCase):
                       text)
         self.assertIn("\r\033[K==> a stage\n", text, "a line that stays clears the status first")
         self.assertTrue(text.endswith("\r\033[K"), "closing leaves no status line behind")
+
+
+class BuildTest(unittest.TestCase):
+    """grade.build_targets with a stand-in cmake that prints ninja's lines, then compiles for ever
+    (a sleeping child of its own, as ninja's compilers are)."""
+
+    def test_each_link_is_told_and_a_stopped_build_ends_with_its_compilers(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bin_dir = Path(tmp)
+            pid_file = bin_dir / "compiler.pid"
+            cmake = bin_dir / "cmake"
+            cmake.write_text(f"""#!/usr/bin/env bash
+sleep 600 &
+echo $! > {pid_file}
+echo '[1/3] Building CXX object CMakeFiles/k_kata_plain.dir/Unity/unity_0_cxx.cxx.o'
+echo '[2/3] Linking CXX executable k_kata_plain'
+wait
+""")
+            cmake.chmod(0o755)
+            saved = os.environ["PATH"]
+            os.environ["PATH"] = f"{bin_dir}:{saved}"
+            build = grade.Build()
+            linked = []
+
+            def on_link(binary: str) -> None:
+                linked.append(binary)
+                build.stop()  # as build_and_test does once the sanitizer variants are not needed
+            try:
+                started = time.monotonic()
+                error = grade.build_targets(bin_dir, ["k_kata_plain", "k_kata_asan"], 2, None, on_link,
+                                            build)
+            finally:
+                os.environ["PATH"] = saved
+            self.assertEqual(linked, ["k_kata_plain"])
+            self.assertIsNone(error, "a build stopped on purpose is not a compiler error")
+            self.assertLess(time.monotonic() - started, 60, "stop() ends the build")
+            pid = int(pid_file.read_text())
+            for _ in range(50):  # the compiler gets SIGTERM with its group; give it a moment
+                stat = Path(f"/proc/{pid}/stat")
+                if not stat.exists() or stat.read_text().split()[2] == "Z":
+                    break
+                time.sleep(0.1)
+            else:
+                self.fail(f"the stand-in compiler {pid} outlived the stopped build")
 
 
 class NotRunAfterHangTest(unittest.TestCase):
