@@ -165,6 +165,19 @@ class Build:
             self.stopped = True
             self._kill()
 
+    def yield_to_tests(self) -> None:
+        """The build, and every compiler it runs from now on, at nice 10: on 2 cores the first
+        variant's tests, which start while the others compile, then run at full speed (a niced
+        process's children inherit its nice value)."""
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                return
+            for pid in _descendants(self.proc.pid):
+                try:
+                    os.setpriority(os.PRIO_PROCESS, pid, 10)
+                except OSError:
+                    pass  # ended meanwhile
+
     def _kill(self) -> None:
         # The whole group: cmake, ninja and the compilers (ninja removes what they left half-made).
         if self.proc is not None and self.proc.poll() is None:
@@ -172,6 +185,23 @@ class Build:
                 os.killpg(self.proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue += children.get(pid, [])
+    return found
 
 
 def build_targets(build_dir: Path, targets: list[str], jobs: int,
@@ -296,6 +326,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
 
     def run_first() -> None:
         try:
+            build.yield_to_tests()
             run(first, {})
             for name, verdict in verdicts.get(first, {}).items():
                 level = hang_level(manifest["name"], name, verdict)
