@@ -66,10 +66,20 @@ def render_kata(report):
             cells.append(f"{passed}/{total}" if total else "-")
         lines.append(f"  {category:<16}" + "".join(f"{c:>9}" for c in cells))
     failures = [t for t in report["tests"] if not t["passed"]]
-    by_kind = collections.Counter(t["failure"]["kind"] for t in failures)
+    by_kind = collections.Counter(t["failure"]["kind"] for t in failures
+                                  if not t["failure"].get("not_run"))
     if by_kind:
         lines.append("  failures by kind: " + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
-    lines += failure_lines(report["kata"], failures)
+    # Tests the grader did not run after a hang: counted, with why, but not listed one by one.
+    not_run = collections.defaultdict(collections.Counter)
+    for t in failures:
+        if t["failure"].get("not_run"):
+            not_run[t["failure"]["detail"]][t["variant"]] += 1
+    for why, variants in not_run.items():
+        counts = ", ".join(f"{v} {n}" for v, n in variants.items())
+        lines += ["  " + line for line in _wrap(f"{sum(variants.values())} tests ({counts}) {why}",
+                                                WIDTH - 4, 4)]
+    lines += failure_lines(report["kata"], [t for t in failures if not t["failure"].get("not_run")])
     found = scoring.ratios(report.get("benchmark"))
     if found:
         lines.append("  throughput, learner / reference (median of the processes' ratios; their"

@@ -81,6 +81,10 @@ class _Progress:
         self.current = None
         self.since = time.monotonic()
         self.summary_at = None  # when gtest's summary line came: its tests are over
+        # The tests the output shows ended, for the progress shown on screen only: a verdict is
+        # never taken from them.
+        self.ended_ok: set[str] = set()
+        self.ended_failed: set[str] = set()
 
     def update(self):
         with open(self.log, "rb") as f:
@@ -95,16 +99,26 @@ class _Progress:
         for _, running in sorted(markers, key=lambda marker: marker[0]):
             self.current = running
             self.since = time.monotonic()
+        if self.summary_at is None:  # after it, gtest lists the failed tests again
+            self.ended_ok.update(m.group(1) for m in OK.finditer(text))
+            self.ended_failed.update(m.group(1) for m in FAILED_TEST.finditer(text))
         if self.summary_at is None and SUMMARY.search(text):
             self.summary_at = time.monotonic()
 
 
-def _run_process(command: list[str], log: Path, out_dir: Path,
-                 box: sandbox.Sandbox) -> tuple[int | None, str | None, list[str]]:
+# Called as a suite runs with (tests ended so far, of which failed), as far as the output shows.
+OnProgress = typing.Callable[[int, int], None]
+# Called with each test decided, its verdict and the tests not yet run: {test not to run: why}.
+SkipAfter = typing.Callable[[str, dict, list[str]], typing.Mapping[str, str]]
+
+
+def _run_process(command: list[str], log: Path, out_dir: Path, box: sandbox.Sandbox,
+                 on_progress: typing.Callable[[_Progress], None] | None = None
+                 ) -> tuple[int | None, str | None, list[str]]:
     """Runs command with output to log, in the sandbox `box`, its private directory out_dir;
     returns (exit code or signal as -N, test killed by the timeout or '' when killed between
     tests or AT_EXIT when killed after its summary, None when not killed, what the sandbox saw
-    it try)."""
+    it try). `on_progress` is called with the output's progress after each look at it."""
     with open(log, "wb") as out:
         # Its own session, so a timeout kills the test and anything it started.
         proc = box.start(command, out_dir, stdout=out, stderr=subprocess.STDOUT,
@@ -113,6 +127,8 @@ def _run_process(command: list[str], log: Path, out_dir: Path,
     while proc.popen.poll() is None:
         time.sleep(POLL_SECONDS)
         progress.update()
+        if on_progress:
+            on_progress(progress)
         exiting = progress.summary_at is not None and progress.current is None
         if exiting and time.monotonic() - progress.summary_at > EXIT_GRACE:
             killed_in = AT_EXIT
@@ -183,7 +199,13 @@ EXIT_0 = "exit_0"        # the process exited 0 in the middle of the test, or be
 NOT_RUN = "not_run"      # the process ended before the test started, or gtest skipped it
 DIED = "died"            # a signal or an unexpected exit status, during the test or after it passed
 HUNG_AT_EXIT = "hung_at_exit"  # passed, then its process did not exit within EXIT_GRACE seconds
+SKIPPED = "skipped"      # not run: the caller said why (run_suite's `skip`)
 AT_EXIT = "<at exit>"    # _run_process: killed after gtest's summary, not in a test
+
+
+def not_run(why: str) -> dict:
+    """The verdict of a test not run, for the reason `why` (cause SKIPPED)."""
+    return _failed("", 0.0, SKIPPED, why)
 
 
 def _failed(output, seconds=0.0, cause=None, why=None):
@@ -293,16 +315,35 @@ class Suite(typing.NamedTuple):
 
 
 def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
-              setarch: typing.Sequence[str] = (), box: sandbox.Sandbox | None = None) -> Suite:
+              setarch: typing.Sequence[str] = (), box: sandbox.Sandbox | None = None,
+              on_progress: OnProgress | None = None,
+              skip: typing.Mapping[str, str] | None = None,
+              skip_after: SkipAfter | None = None) -> Suite:
     """Runs `tests` (full gtest names) of one binary, each process in the sandbox `box` (none if
     None). Returns a Suite, where a verdict is {"passed": bool, "seconds": float, "output": str
     for a failed test}, and for a test that the way its process ended decided, "cause" (TIMEOUT,
-    EXIT_0, NOT_RUN, DIED, HUNG_AT_EXIT) and "ended" (the words for it)."""
+    EXIT_0, NOT_RUN, DIED, HUNG_AT_EXIT) and "ended" (the words for it). `on_progress`, if
+    given, is told how many tests have ended (or are not to run), and failed, as the output shows
+    them. The tests in `skip` are not run: each fails, its cause SKIPPED, ended with the reason
+    `skip` gives; so do those that `skip_after` names once a test is decided (the rest of a suite
+    after a hang)."""
     box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    decided, findings = {}, []
-    left = list(tests)
+    decided: dict[str, dict] = {name: not_run(why)
+                                for name, why in (skip or {}).items() if name in tests}
+    findings: list[str] = []
+
+    def show(running: _Progress | None = None) -> None:
+        if on_progress is None:
+            return
+        failed = sum(not verdict["passed"] and verdict.get("cause") != SKIPPED
+                     for verdict in decided.values())
+        ended_ok = running.ended_ok - decided.keys() if running else set()
+        ended_failed = running.ended_failed - decided.keys() if running else set()
+        on_progress(len(decided) + len(ended_ok | ended_failed), failed + len(ended_failed))
+
+    left = [name for name in tests if name not in decided]
     one_by_one = False
     round_number = 0
     hung_at_exit: set[str] = set()  # passed in a process that then did not exit
@@ -319,7 +360,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         # --gtest_brief=0 whatever the environment says: every test's markers in the output.
         command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
                                     f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
-        code, killed_in, seen = _run_process(command, log, out_dir, box)
+        code, killed_in, seen = _run_process(command, log, out_dir, box, show)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
         report = _gtest_report(out_dir / "report.xml")
@@ -348,5 +389,10 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         if not now:
             one_by_one = True
         decided.update(now)
+        for name, verdict in now.items() if skip_after else ():
+            not_yet = [test for test in left if test not in decided]
+            decided.update({test: not_run(why)
+                            for test, why in skip_after(name, verdict, not_yet).items()})
         left = [name for name in left if name not in decided]
+        show()
     return Suite(decided, findings)

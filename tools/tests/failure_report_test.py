@@ -157,8 +157,9 @@ def check_fixture_report(report_path: str) -> list[str]:
     for kata in document["katas"]:
         for test in kata["tests"]:
             failure = test.get("failure")
-            if not failure or failure["kind"] == "build" or (kata["kata"], failure["kind"]) in seen:
-                continue
+            if (not failure or failure["kind"] == "build" or failure.get("not_run")
+                    or (kata["kata"], failure["kind"]) in seen):
+                continue  # not_run: not run after a hang, so no failure of its own to replay
             seen.add((kata["kata"], failure["kind"]))
             where = f"{kata['kata']} {test['name']} [{test['variant']}]"
             if failure["kind"] != "missing" and "seed" not in failure:

@@ -188,6 +188,33 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_failed(verdicts["b_leak"], ended="then the process exited with status 23",
                            output="LeakSanitizer", cause=test_runner.DIED)
 
+    def test_tests_to_skip_are_not_run_and_a_verdict_can_skip_the_rest(self):
+        # As the grader does after a hang: the tests of its level and above are not run.
+        tests = ["Fake.L1_a_pass", "Fake.L1_b_crash", "Fake.L2_c_pass", "Fake.L1_d_pass",
+                 "Fake.L1_e_pass"]
+        shown = []
+
+        def after(name, verdict, left):
+            return {} if verdict["passed"] else {t: f"after {name}" for t in left if ".L2_" in t}
+        suite = test_runner.run_suite(self.binary, tests, self.work / "runs", box=self.box,
+                                      on_progress=lambda done, failed: shown.append((done, failed)),
+                                      skip={"Fake.L1_e_pass": "told not to"}, skip_after=after)
+        verdicts = suite.verdicts
+        self.assertEqual(sorted(verdicts), sorted(tests))
+        self.assert_passed({n: verdicts[f"Fake.L1_{n}"] for n in ("a_pass", "d_pass")},
+                           "a_pass", "d_pass")
+        self.assert_failed(verdicts["Fake.L1_b_crash"], cause=test_runner.DIED,
+                           ended="killed by signal 11")
+        self.assert_failed(verdicts["Fake.L2_c_pass"], cause=test_runner.SKIPPED,
+                           ended="after Fake.L1_b_crash")
+        self.assert_failed(verdicts["Fake.L1_e_pass"], cause=test_runner.SKIPPED,
+                           ended="told not to")
+        logs = "".join(log.read_text() for log in (self.work / "runs").glob("round-*.log"))
+        self.assertNotIn("e_pass", logs, "a test to skip never runs")
+        self.assertNotIn("c_pass", logs, "the process died before it; then it was skipped")
+        self.assertEqual(shown[-1], (5, 1), f"the last progress: 5 done, 1 failed (2 not run): "
+                                            f"{shown}")
+
     def short_exit_grace(self, *names):
         saved = test_runner.EXIT_GRACE
         test_runner.EXIT_GRACE = 2
