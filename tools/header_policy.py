@@ -231,10 +231,20 @@ _FLAG_PREFIXES = ("-D", "-U", "-I", "-isystem", "-iquote", "-idirafter", "-std="
                   "-nostdinc", "-stdlib=", "--sysroot=", "-include", "-imacros", "-pthread")
 
 
+# CMake's precompiled header (harness/CMakeLists.txt): GCC's .gch beside it is no use to libclang,
+# which fails the whole parse on it, and what it holds (GoogleTest, standard headers) the header
+# does not see in the policy's parse either way: it is parsed alone.
+_PRECOMPILED = re.compile(r"(?:^|/)cmake_pch\.hxx$")
+
+
 def semantic_flags(command: list[str]) -> list[str]:
-    flags, i = [], 1  # command[0] is the compiler
+    flags: list[str] = []
+    i = 1  # command[0] is the compiler
     while i < len(command):
         arg = command[i]
+        if arg == "-include" and i + 1 < len(command) and _PRECOMPILED.search(command[i + 1]):
+            i += 2
+            continue
         if arg in _FLAG_WITH_VALUE and i + 1 < len(command):
             flags += [arg, command[i + 1]]
             i += 2

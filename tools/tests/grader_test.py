@@ -196,7 +196,9 @@ EXPECTED = {
     # passes the policy and the tests, graded with the benchmark (RUNTIME), which stops it.
     "runtime_bench_time_bomb": clean(all_of(expect_contract_broken("lost adds"),
                                             expect_all_tests_pass)),
-    "runtime_bench_lazy_hog": clean(all_of(expect_contract_broken("thread(s) started in the row"),
+    # Found by the census of threads at the row's end or by the row's CPU account, whichever
+    # looks first (both seen in CI runs): each names the class's thread.
+    "runtime_bench_lazy_hog": clean(all_of(expect_contract_broken("thread"),
                                            expect_all_tests_pass)),
     "runtime_bench_hog_respawn": clean(all_of(expect_contract_broken("thread"),
                                               expect_all_tests_pass)),

@@ -1,6 +1,7 @@
 // Red team, cheating the benchmark at run time: no thread before main(), but the first add()
 // starts a detached thread that spins for the rest of the process, through the reference's rows.
-// The benchmark's census of the process's threads (bench::ThreadCensus) finds it at the row's end.
+// The benchmark finds it: the census of the process's threads at the row's end (bench::ThreadCensus)
+// or the row's CPU account (bench::RowCpu), whichever looks first.
 #pragma once
 #include <atomic>
 #include <mutex>
