@@ -36,8 +36,10 @@ function(_kata_test_binary target)
   # The kata's folder first, so provided headers (clock.h, log_sink.h, ...) always come from it.
   target_include_directories(${target} PRIVATE ${ARG_KATA_DIR} ${PROJECT_SOURCE_DIR}/harness/include)
   target_link_libraries(${target} PRIVATE kata_harness_${ARG_VARIANT} ${ARG_WARNINGS})
-  if(NOT ARG_VARIANT STREQUAL "sched")
-    target_precompile_headers(${target} REUSE_FROM kata_harness_${ARG_VARIANT})  # harness/CMakeLists.txt
+  # The variant's precompiled header, where its harness library has one (harness/CMakeLists.txt).
+  get_target_property(precompiled kata_harness_${ARG_VARIANT} PRECOMPILE_HEADERS)
+  if(precompiled)
+    target_precompile_headers(${target} REUSE_FROM kata_harness_${ARG_VARIANT})
   endif()
   # Every kata binary at the top of the build tree, wherever kata_add() was called from.
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
