@@ -256,6 +256,8 @@ function(kata_add name)
   set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
 
   file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)
+  # Its variant and caught-by are read here: configure again when a mutant's header changes.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${mutant_files})
   foreach(mutant_file IN LISTS mutant_files)
     get_filename_component(mutant ${mutant_file} NAME_WE)
     file(STRINGS ${mutant_file} variant REGEX "^variant: *")
