@@ -11,22 +11,16 @@
 // out) fails the test too: it would otherwise be a silent pass (docs/linearizability.md).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 
-#include "harness/config.h"
-#include "harness/lin/checker.h"
 #include "harness/lin/queue_model.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "recorded_queue.h"
 
 namespace {
@@ -54,47 +48,25 @@ std::chrono::microseconds timeout(Worker& w) {
 
 class Linearizability : public testing::TestWithParam<HistoryShape> {
  protected:
-  // Runs `runs` short histories, each made by `body` on a fresh queue; checks each; stops at the
-  // first one that fails, with its report.
+  // Runs the seeded series of short histories (harness/lin/runner.h), each made by `body` on a
+  // fresh queue.
   template <class Body>
   void check_histories(int extra_threads, Body body) {
     const HistoryShape shape = GetParam();
-    const int runs = harness::scaled(250);
-    std::atomic<int> run{0};
-    harness::describe_state([&] {
-      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
-             std::to_string(calls_.load()) + " calls done in it";
-    });
     harness::lin::QueueModel model(shape.capacity);
-    std::uint64_t max_steps = 0;
-    std::size_t max_calls = 0;
-    for (int k = 0; k < runs; ++k) {
-      run.store(k);
-      calls_.store(0);
-      RecordedQueue queue(shape.capacity, shape.threads + extra_threads);
-      // Each run's workload from the test's seed and the run's number: KATA_SEED replays them all.
-      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-      const int ops = static_cast<int>(10 + rng() % 21);
-      body(queue, ops);
-      auto history = queue.history();
-      auto outcome = harness::lin::check(model, history);
-      max_steps = std::max(max_steps, outcome.steps);
-      max_calls = std::max(max_calls, history.size());
-      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-        std::ostringstream context;
-        context << "history " << k + 1 << " of " << runs << ", capacity " << shape.capacity
-                << ", seed " << harness::seed();
-        FAIL() << harness::lin::explain(model, history, outcome, context.str());
-      }
-    }
-    // In the XML report (--gtest_output=xml): how close the checker came to its budget.
-    RecordProperty("max_checker_steps", std::to_string(max_steps));
-    RecordProperty("max_calls_per_history", std::to_string(max_calls));
+    harness::lin::check_seeded_histories(
+        model, {.runs = 250, .min_calls = 10, .max_calls = 30},
+        "capacity " + std::to_string(shape.capacity), [&](const harness::lin::SeededRun& run) {
+          RecordedQueue queue(shape.capacity, shape.threads + extra_threads);
+          run_ = &run;
+          body(queue, run.calls());
+          return queue.history();
+        });
   }
 
-  void done_one() { calls_.fetch_add(1, std::memory_order_relaxed); }
+  void done_one() { run_->call_done(); }
 
-  std::atomic<int> calls_{0};
+  const harness::lin::SeededRun* run_ = nullptr;
 };
 
 // Level 1: producers push, consumers pop exactly as many; anyone may ask size().

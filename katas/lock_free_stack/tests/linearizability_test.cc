@@ -6,20 +6,13 @@
 // "unknown" verdict (the checker's step budget ran out) fails too.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <random>
-#include <sstream>
 #include <string>
 
-#include "harness/config.h"
-#include "harness/lin/checker.h"
 #include "harness/lin/history.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "stack_model.h"
 #include "watched_stack.h"
 
@@ -62,47 +55,29 @@ class Linearizability : public testing::TestWithParam<LinShape> {};
 
 TEST_P(Linearizability, L1_PushPopEmptyHistories) {
   const LinShape shape = GetParam();
-  const int runs = harness::scaled(250);
-  std::atomic<int> run{0};
-  std::atomic<int> calls{0};
-  harness::describe_state([&] {
-    return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
-           std::to_string(calls.load()) + " calls done in it";
-  });
   StackModel model;
-  std::uint64_t max_steps = 0;
-  for (int k = 0; k < runs; ++k) {
-    run.store(k);
-    calls.store(0);
-    RecordedStack stack(shape.threads);
-    std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-    const int ops = static_cast<int>(6 + rng() % 11);
-    harness::Crew crew;
-    crew.add("worker", shape.threads, [&](harness::Worker& w) {
-      for (int i = 0; i < ops; ++i) {
-        const std::int64_t r = w.uniform(0, 9);
-        if (r < 5) {
-          stack.push(w.index(), w.index() * 1000 + i + 1);  // unique: a pop tells which push
-        } else if (r < 9) {
-          stack.pop(w.index());
-        } else {
-          stack.empty(w.index());
-        }
-        calls.fetch_add(1, std::memory_order_relaxed);
-        w.perturb();
-      }
-    });
-    crew.run();
-    const auto history = stack.history();
-    const auto outcome = harness::lin::check(model, history);
-    max_steps = std::max(max_steps, outcome.steps);
-    if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-      std::ostringstream context;
-      context << "history " << k + 1 << " of " << runs << ", seed " << harness::seed();
-      FAIL() << harness::lin::explain(model, history, outcome, context.str());
-    }
-  }
-  RecordProperty("max_checker_steps", std::to_string(max_steps));
+  harness::lin::check_seeded_histories(
+      model, {.runs = 250, .min_calls = 6, .max_calls = 16}, "",
+      [&](const harness::lin::SeededRun& run) {
+        RecordedStack stack(shape.threads);
+        harness::Crew crew;
+        crew.add("worker", shape.threads, [&](harness::Worker& w) {
+          for (int i = 0; i < run.calls(); ++i) {
+            const std::int64_t r = w.uniform(0, 9);
+            if (r < 5) {
+              stack.push(w.index(), w.index() * 1000 + i + 1);  // unique: a pop tells which push
+            } else if (r < 9) {
+              stack.pop(w.index());
+            } else {
+              stack.empty(w.index());
+            }
+            run.call_done();
+            w.perturb();
+          }
+        });
+        crew.run();
+        return stack.history();
+      });
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,

@@ -8,19 +8,12 @@
 // (harness/lin/report.h); an "unknown" verdict (the checker's step budget ran out) fails too.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <random>
-#include <sstream>
 #include <string>
 
-#include "harness/config.h"
-#include "harness/lin/checker.h"
 #include "harness/lin/history.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "lru_model.h"
 #include "shape.h"
 #include "watched_cache.h"
@@ -65,49 +58,30 @@ class RecordedCache {
 
 class Linearizability : public testing::TestWithParam<Shape> {
  protected:
-  // Runs many short histories, each by the shape's threads making calls chosen by `call` on a
-  // fresh cache; checks each; stops at the first that fails, with its report.
+  // Runs the seeded series of short histories (harness/lin/runner.h), each by the shape's threads
+  // making calls chosen by `call` on a fresh cache.
   template <class Call>
   void check_histories(Call call) {
     const Shape shape = GetParam();
-    const int runs = harness::scaled(400);
-    std::atomic<int> run{0};
-    harness::describe_state([&] {
-      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
-             std::to_string(calls_.load()) + " calls done in it";
-    });
     LruModel model(shape.capacity);
-    std::uint64_t max_steps = 0;
-    for (int k = 0; k < runs; ++k) {
-      run.store(k);
-      calls_.store(0);
-      RecordedCache cache(shape.capacity, shape.threads);
-      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-      const int ops = static_cast<int>(6 + rng() % 11);
-      harness::Crew crew;
-      crew.add("worker", shape.threads, [&](Worker& w) {
-        for (int i = 0; i < ops; ++i) {
-          // Unique values (thread, call), so a get() tells which put it saw.
-          call(cache, w, w.index() * 1000 + i + 1);
-          calls_.fetch_add(1, std::memory_order_relaxed);
-          w.perturb();
-        }
-      });
-      crew.run();
-      const auto history = cache.history();
-      const auto outcome = harness::lin::check(model, history);
-      max_steps = std::max(max_steps, outcome.steps);
-      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-        std::ostringstream context;
-        context << "history " << k + 1 << " of " << runs << ", capacity " << shape.capacity
-                << ", seed " << harness::seed();
-        FAIL() << harness::lin::explain(model, history, outcome, context.str());
-      }
-    }
-    RecordProperty("max_checker_steps", std::to_string(max_steps));
+    harness::lin::check_seeded_histories(model, {.runs = 400, .min_calls = 6, .max_calls = 16},
+                                         "capacity " + std::to_string(shape.capacity),
+                                         [&](const harness::lin::SeededRun& run) {
+                                           RecordedCache cache(shape.capacity, shape.threads);
+                                           harness::Crew crew;
+                                           crew.add("worker", shape.threads, [&](Worker& w) {
+                                             for (int i = 0; i < run.calls(); ++i) {
+                                               // Unique values (thread, call), so a get() tells
+                                               // which put it saw.
+                                               call(cache, w, w.index() * 1000 + i + 1);
+                                               run.call_done();
+                                               w.perturb();
+                                             }
+                                           });
+                                           crew.run();
+                                           return cache.history();
+                                         });
   }
-
-  std::atomic<int> calls_{0};
 };
 
 // Level 3: get and put on a few more keys than fit: hits refresh, puts overwrite and evict.

@@ -15,21 +15,14 @@
 // change.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <random>
-#include <sstream>
 #include <string>
 
-#include "harness/config.h"
-#include "harness/lin/checker.h"
 #include "harness/lin/history.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "manual_clock.h"
 #include "rate_limiter_model.h"
 #include "watched_limiter.h"
@@ -39,6 +32,7 @@ namespace {
 using harness::Worker;
 constexpr std::int64_t kRate = 1000;  // a permit per millisecond
 constexpr std::int64_t kNsPerPermit = 1'000'000;
+constexpr harness::lin::Series kSeries{.runs = 250, .min_calls = 10, .max_calls = 30};
 
 struct HistoryShape {
   int threads;  // acquirers; one more thread moves the clock
@@ -52,61 +46,46 @@ class Linearizability : public testing::TestWithParam<HistoryShape> {};
 
 TEST_P(Linearizability, L2_AcquireAvailableAndClockHistories) {
   const HistoryShape shape = GetParam();
-  const int runs = harness::scaled(250);
-  std::atomic<int> run{0}, calls{0};
-  harness::describe_state([&] {
-    return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
-           std::to_string(calls.load()) + " calls done in it";
-  });
   LimiterModel model(kRate, shape.burst);
-  for (int k = 0; k < runs; ++k) {
-    run.store(k);
-    calls.store(0);
-    ManualClock clock;
-    WatchedLimiter limiter(kRate, shape.burst, clock);
-    harness::lin::Recorder<LimiterOp, LimiterResult> recorder(shape.threads + 1);
-    std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-    const int ops = static_cast<int>(10 + rng() % 21);
-
-    harness::Crew crew;
-    crew.add("acquirer", shape.threads, [&](Worker& w) {
-      const int t = w.index();
-      for (int s = 0; s < ops; ++s) {
-        if (w.chance(0.2)) {
-          recorder.record(t, LimiterOp::available(), [&] { return limiter.available(); });
-        } else {
-          const std::int64_t n = w.uniform(1, 2);
-          recorder.record(t, LimiterOp::acquire(n),
-                          [&] { return LimiterResult{limiter.try_acquire(n) ? 1 : 0}; });
-        }
-        calls.fetch_add(1, std::memory_order_relaxed);
-        w.perturb();
-      }
-    });
-    crew.add("clock", 1, [&](Worker& w) {
-      static_assert(30 / 3 + 1 < 12,
-                    "at most 11 advances a run, each 1/64 to 1/12 permit past whole");
-      for (int s = 0; s < ops / 3 + 1; ++s) {
-        const std::int64_t ns =
-            w.uniform(0, 2) * kNsPerPermit + w.uniform(kNsPerPermit / 64, kNsPerPermit / 12);
-        recorder.record(shape.threads, LimiterOp::advance(ns), [&] {
-          clock.advance(std::chrono::nanoseconds(ns));
-          return LimiterResult{0};
+  harness::lin::check_seeded_histories(
+      model, kSeries, "burst " + std::to_string(shape.burst) + ", rate " + std::to_string(kRate),
+      [&](const harness::lin::SeededRun& run) {
+        ManualClock clock;
+        WatchedLimiter limiter(kRate, shape.burst, clock);
+        harness::lin::Recorder<LimiterOp, LimiterResult> recorder(shape.threads + 1);
+        const int ops = run.calls();
+        harness::Crew crew;
+        crew.add("acquirer", shape.threads, [&](Worker& w) {
+          const int t = w.index();
+          for (int s = 0; s < ops; ++s) {
+            if (w.chance(0.2)) {
+              recorder.record(t, LimiterOp::available(), [&] { return limiter.available(); });
+            } else {
+              const std::int64_t n = w.uniform(1, 2);
+              recorder.record(t, LimiterOp::acquire(n),
+                              [&] { return LimiterResult{limiter.try_acquire(n) ? 1 : 0}; });
+            }
+            run.call_done();
+            w.perturb();
+          }
         });
-        w.perturb();
-        w.perturb();
-      }
-    });
-    crew.run();
-    const auto history = recorder.history();
-    const auto outcome = harness::lin::check(model, history);
-    if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-      std::ostringstream context;
-      context << "history " << k + 1 << " of " << runs << ", burst " << shape.burst << ", rate "
-              << kRate << ", seed " << harness::seed();
-      FAIL() << harness::lin::explain(model, history, outcome, context.str());
-    }
-  }
+        crew.add("clock", 1, [&](Worker& w) {
+          static_assert(kSeries.max_calls / 3 + 1 < 12,
+                        "at most 11 advances a run, each 1/64 to 1/12 permit past whole");
+          for (int s = 0; s < ops / 3 + 1; ++s) {
+            const std::int64_t ns =
+                w.uniform(0, 2) * kNsPerPermit + w.uniform(kNsPerPermit / 64, kNsPerPermit / 12);
+            recorder.record(shape.threads, LimiterOp::advance(ns), [&] {
+              clock.advance(std::chrono::nanoseconds(ns));
+              return LimiterResult{0};
+            });
+            w.perturb();
+            w.perturb();
+          }
+        });
+        crew.run();
+        return recorder.history();
+      });
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,

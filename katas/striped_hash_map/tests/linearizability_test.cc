@@ -8,21 +8,14 @@
 // verdict (the checker's step budget ran out) fails the test too.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <optional>
-#include <random>
-#include <sstream>
 #include <string>
 
-#include "harness/config.h"
-#include "harness/lin/checker.h"
 #include "harness/lin/history.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "hash_map_model.h"
 #include "watched_map.h"
 
@@ -83,49 +76,30 @@ const auto history_shape_name = harness::name_params(std::pair{"t", &HistoryShap
 
 class Linearizability : public testing::TestWithParam<HistoryShape> {
  protected:
-  // Runs many short histories, each by `threads` threads making `ops` calls chosen by `call` on a
-  // fresh map; checks each; stops at the first one that fails, with its report.
+  // Runs the seeded series of short histories (harness/lin/runner.h), each by the shape's threads
+  // making calls chosen by `call` on a fresh map.
   template <class Call>
   void check_histories(std::size_t stripes, Call call) {
     const int threads = GetParam().threads;
-    const int runs = harness::scaled(250);
-    std::atomic<int> run{0};
-    harness::describe_state([&] {
-      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
-             std::to_string(calls_.load()) + " calls done in it";
-    });
     HashMapModel model;
-    std::uint64_t max_steps = 0;
-    for (int k = 0; k < runs; ++k) {
-      run.store(k);
-      calls_.store(0);
-      RecordedMap map(stripes, threads);
-      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-      const int ops = static_cast<int>(10 + rng() % 21);
-      harness::Crew crew;
-      crew.add("worker", threads, [&](Worker& w) {
-        for (int i = 0; i < ops; ++i) {
-          // Unique values (thread, call), so a get() tells which write it saw.
-          call(map, w, w.index() * 1000 + i + 1);
-          calls_.fetch_add(1, std::memory_order_relaxed);
-          w.perturb();
-        }
-      });
-      crew.run();
-      auto history = map.history();
-      auto outcome = harness::lin::check(model, history);
-      max_steps = std::max(max_steps, outcome.steps);
-      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-        std::ostringstream context;
-        context << "history " << k + 1 << " of " << runs << ", " << stripes << " stripes, seed "
-                << harness::seed();
-        FAIL() << harness::lin::explain(model, history, outcome, context.str());
-      }
-    }
-    RecordProperty("max_checker_steps", std::to_string(max_steps));
+    harness::lin::check_seeded_histories(model, {.runs = 250, .min_calls = 10, .max_calls = 30},
+                                         std::to_string(stripes) + " stripes",
+                                         [&](const harness::lin::SeededRun& run) {
+                                           RecordedMap map(stripes, threads);
+                                           harness::Crew crew;
+                                           crew.add("worker", threads, [&](Worker& w) {
+                                             for (int i = 0; i < run.calls(); ++i) {
+                                               // Unique values (thread, call), so a get() tells
+                                               // which write it saw.
+                                               call(map, w, w.index() * 1000 + i + 1);
+                                               run.call_done();
+                                               w.perturb();
+                                             }
+                                           });
+                                           crew.run();
+                                           return map.history();
+                                         });
   }
-
-  std::atomic<int> calls_{0};
 };
 
 // Level 1: insert, insert_or_assign, get, contains and erase on 4 keys.
