@@ -54,14 +54,14 @@ class Linearizability : public testing::TestWithParam<HistoryShape> {
   void check_histories(int extra_threads, Body body) {
     const HistoryShape shape = GetParam();
     harness::lin::QueueModel model(shape.capacity);
-    harness::lin::check_seeded_histories(
-        model, {.runs = 250, .min_calls = 10, .max_calls = 30},
-        "capacity " + std::to_string(shape.capacity), [&](const harness::lin::SeededRun& run) {
-          RecordedQueue queue(shape.capacity, shape.threads + extra_threads);
-          run_ = &run;
-          body(queue, run.calls());
-          return queue.history();
-        });
+    const auto make = [&](const harness::lin::SeededRun& run) {
+      RecordedQueue queue(shape.capacity, shape.threads + extra_threads);
+      run_ = &run;
+      body(queue, run.calls());
+      return queue.history();
+    };
+    harness::lin::check_seeded_histories(model, {.runs = 250, .min_calls = 10, .max_calls = 30},
+                                         "capacity " + std::to_string(shape.capacity), make);
   }
 
   void done_one() { run_->call_done(); }

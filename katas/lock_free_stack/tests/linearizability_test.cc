@@ -56,28 +56,22 @@ class Linearizability : public testing::TestWithParam<LinShape> {};
 TEST_P(Linearizability, L1_PushPopEmptyHistories) {
   const LinShape shape = GetParam();
   StackModel model;
-  harness::lin::check_seeded_histories(
-      model, {.runs = 250, .min_calls = 6, .max_calls = 16}, "",
-      [&](const harness::lin::SeededRun& run) {
-        RecordedStack stack(shape.threads);
-        harness::Crew crew;
-        crew.add("worker", shape.threads, [&](harness::Worker& w) {
-          for (int i = 0; i < run.calls(); ++i) {
-            const std::int64_t r = w.uniform(0, 9);
-            if (r < 5) {
-              stack.push(w.index(), w.index() * 1000 + i + 1);  // unique: a pop tells which push
-            } else if (r < 9) {
-              stack.pop(w.index());
-            } else {
-              stack.empty(w.index());
-            }
-            run.call_done();
-            w.perturb();
-          }
-        });
-        crew.run();
-        return stack.history();
-      });
+  const auto make = [&](const harness::lin::SeededRun& run) {
+    RecordedStack stack(shape.threads);
+    run.run_workers(shape.threads, [&](harness::Worker& w, int i) {
+      const std::int64_t r = w.uniform(0, 9);
+      if (r < 5) {
+        stack.push(w.index(), w.index() * 1000 + i + 1);  // unique: a pop tells which push
+      } else if (r < 9) {
+        stack.pop(w.index());
+      } else {
+        stack.empty(w.index());
+      }
+    });
+    return stack.history();
+  };
+  harness::lin::check_seeded_histories(model, {.runs = 250, .min_calls = 6, .max_calls = 16}, "",
+                                       make);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Linearizability,

@@ -64,23 +64,15 @@ class Linearizability : public testing::TestWithParam<Shape> {
   void check_histories(Call call) {
     const Shape shape = GetParam();
     LruModel model(shape.capacity);
+    const auto make = [&](const harness::lin::SeededRun& run) {
+      RecordedCache cache(shape.capacity, shape.threads);
+      // Unique values (thread, call), so a get() tells which put it saw.
+      run.run_workers(shape.threads,
+                      [&](Worker& w, int i) { call(cache, w, w.index() * 1000 + i + 1); });
+      return cache.history();
+    };
     harness::lin::check_seeded_histories(model, {.runs = 400, .min_calls = 6, .max_calls = 16},
-                                         "capacity " + std::to_string(shape.capacity),
-                                         [&](const harness::lin::SeededRun& run) {
-                                           RecordedCache cache(shape.capacity, shape.threads);
-                                           harness::Crew crew;
-                                           crew.add("worker", shape.threads, [&](Worker& w) {
-                                             for (int i = 0; i < run.calls(); ++i) {
-                                               // Unique values (thread, call), so a get() tells
-                                               // which put it saw.
-                                               call(cache, w, w.index() * 1000 + i + 1);
-                                               run.call_done();
-                                               w.perturb();
-                                             }
-                                           });
-                                           crew.run();
-                                           return cache.history();
-                                         });
+                                         "capacity " + std::to_string(shape.capacity), make);
   }
 };
 

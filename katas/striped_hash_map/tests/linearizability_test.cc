@@ -82,23 +82,14 @@ class Linearizability : public testing::TestWithParam<HistoryShape> {
   void check_histories(std::size_t stripes, Call call) {
     const int threads = GetParam().threads;
     HashMapModel model;
+    const auto make = [&](const harness::lin::SeededRun& run) {
+      RecordedMap map(stripes, threads);
+      // Unique values (thread, call), so a get() tells which write it saw.
+      run.run_workers(threads, [&](Worker& w, int i) { call(map, w, w.index() * 1000 + i + 1); });
+      return map.history();
+    };
     harness::lin::check_seeded_histories(model, {.runs = 250, .min_calls = 10, .max_calls = 30},
-                                         std::to_string(stripes) + " stripes",
-                                         [&](const harness::lin::SeededRun& run) {
-                                           RecordedMap map(stripes, threads);
-                                           harness::Crew crew;
-                                           crew.add("worker", threads, [&](Worker& w) {
-                                             for (int i = 0; i < run.calls(); ++i) {
-                                               // Unique values (thread, call), so a get() tells
-                                               // which write it saw.
-                                               call(map, w, w.index() * 1000 + i + 1);
-                                               run.call_done();
-                                               w.perturb();
-                                             }
-                                           });
-                                           crew.run();
-                                           return map.history();
-                                         });
+                                         std::to_string(stripes) + " stripes", make);
   }
 };
 

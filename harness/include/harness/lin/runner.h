@@ -33,6 +33,7 @@
 #include "harness/config.h"
 #include "harness/lin/checker.h"
 #include "harness/lin/report.h"
+#include "harness/stress.h"
 #include "harness/watchdog.h"
 
 namespace harness::lin {
@@ -54,6 +55,20 @@ class SeededRun {
   int calls() const { return calls_; }
   // Counts a finished call, for the watchdog's report.
   void call_done() const { done_.fetch_add(1, std::memory_order_relaxed); }
+  // The common shape of a history: `threads` workers, each making calls() calls of
+  // `call(worker, i)`, every call counted and followed by a schedule perturbation.
+  template <class Call>
+  void run_workers(int threads, Call call) const {
+    harness::Crew crew;
+    crew.add("worker", threads, [&](harness::Worker& w) {
+      for (int i = 0; i < calls_; ++i) {
+        call(w, i);
+        call_done();
+        w.perturb();
+      }
+    });
+    crew.run();
+  }
 
  private:
   int index_;
