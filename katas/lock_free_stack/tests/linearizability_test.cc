@@ -1,9 +1,9 @@
 // Linearizability (level 1): many short seeded runs (2 to 4 threads, 6 to 16 calls each), every
 // call recorded with its start and end, and each whole history checked against a sequential stack
-// (stack_model.h): there must be one order of the calls, consistent with what finished before what
-// started, in which the model gives every call the result it returned. A failing history is shrunk
-// to the calls that show the problem and drawn one line per thread (harness/lin/report.h); an
-// "unknown" verdict (the checker's step budget ran out) fails too.
+// (lock_free_stack_model.h): there must be one order of the calls, consistent with what finished
+// before what started, in which the model gives every call the result it returned. A failing
+// history is shrunk to the calls that show the problem and drawn one line per thread
+// (harness/lin/report.h); an "unknown" verdict (the checker's step budget ran out) fails too.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "stack_model.h"
+#include "lock_free_stack_model.h"
 #include "watched_stack.h"
 
 namespace {

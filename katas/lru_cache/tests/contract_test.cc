@@ -1,6 +1,6 @@
 // Level 1 contract, one thread: which entry an LRU keeps is fully determined by the order of the
 // calls. Classic scripts first (each names the rule it checks), then long seeded random sequences
-// compared call by call with a model LRU (lru_model.h).
+// compared call by call with a model LRU (lru_cache_model.h).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "harness/config.h"
-#include "lru_model.h"
+#include "lru_cache_model.h"
 #include "watched_cache.h"
 
 namespace {

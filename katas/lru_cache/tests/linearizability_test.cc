@@ -1,9 +1,9 @@
 // Linearizability (level 3): many short seeded runs (2 to 4 threads, 6 to 16 calls each) on a tiny
 // cache, every call recorded with its start and end, and each whole history checked against a
-// sequential strict LRU (lru_model.h): there must be one order of the calls, consistent with what
-// finished before what started, in which the model gives every call the result it returned. Few
-// keys and a capacity of 2 or 3, so hits, misses and evictions all happen in one history. An LRU
-// cannot be checked key by key (a put of one key evicts another), so histories stay short. A
+// sequential strict LRU (lru_cache_model.h): there must be one order of the calls, consistent with
+// what finished before what started, in which the model gives every call the result it returned.
+// Few keys and a capacity of 2 or 3, so hits, misses and evictions all happen in one history. An
+// LRU cannot be checked key by key (a put of one key evicts another), so histories stay short. A
 // failing history is shrunk to the calls that show the problem and drawn one line per thread
 // (harness/lin/report.h); an "unknown" verdict (the checker's step budget ran out) fails too.
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include "harness/lin/history.h"
 #include "harness/lin/runner.h"
 #include "harness/stress.h"
-#include "lru_model.h"
+#include "lru_cache_model.h"
 #include "shape.h"
 #include "watched_cache.h"
 

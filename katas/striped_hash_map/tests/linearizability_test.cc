@@ -1,6 +1,6 @@
 // Linearizability: many short seeded runs (3 or 4 threads, 10 to 30 calls each), every call
 // recorded with its start and end, and each history checked against a sequential map
-// (hash_map_model.h), one key at a time: for each key there must be one order of its calls,
+// (striped_hash_map_model.h), one key at a time: for each key there must be one order of its calls,
 // consistent with what finished before what started, in which a plain one-thread map gives every
 // call the result it really returned. Few keys, so calls collide; at level 3 more keys on a map
 // with few stripes, so the table grows during the history. A failing history is shrunk to the few
@@ -16,7 +16,7 @@
 #include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "hash_map_model.h"
+#include "striped_hash_map_model.h"
 #include "watched_map.h"
 
 namespace {
