@@ -169,6 +169,12 @@ void transfer_args(benchmark::internal::Benchmark* b) {
       ->Unit(benchmark::kMillisecond);
 }
 
+// A row per implementation, the learner's and the reference's included, not
+// KATA_LEARNER_AND_REFERENCE's rows in turns: the turns share one object among a row's threads
+// (bench::for_window), while each iteration here builds its queue and starts its own producers and
+// consumers, whose hand-offs are the measure. The grader interleaves these rows' repetitions at
+// random instead (docs/benchmarks.md). thread_pool's rows are registered the same way, for the
+// same reason.
 #define KATA_QUEUE_BENCHMARKS(impl)                                      \
   BENCHMARK_TEMPLATE(BM_RoundTrip, impl)->Unit(benchmark::kMicrosecond); \
   BENCHMARK_TEMPLATE(BM_Transfer, impl)->Apply(transfer_args)

@@ -790,7 +790,7 @@ def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who
     so of each other and a slow spell of the machine hits both. Round after round over every
     workload (in a shuffled order), the first round whole, until `budget` seconds are spent; with no
     budget given, the one the benchmark declares (KATA_GRADER_SECONDS in
-    benchmarks/support/bench.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
+    benchmarks/support/protocol.h), else BENCH_SECONDS. Writes every row to bench-<kata>.json, each
     tagged with the number of the process that ran it ("process"); returns
     summarize_benchmark of them (or {"error": ...}). Each process runs in the sandbox `box`; what
     the sandbox saw one try is added to `findings`, prefixed "at run time (benchmark)"."""

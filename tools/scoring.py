@@ -27,7 +27,7 @@ PERFORMANCE_POINTS = 30
 # The learner's rows in a benchmark summary (grade.summarize_benchmark).
 LEARNER = "learner"
 # How a benchmark row's error starts when the body saw the class break its contract
-# (benchmarks/support/bench.h, kContractBroken; scoring_test checks they agree).
+# (benchmarks/support/protocol.h, kContractBroken; scoring_test checks they agree).
 CONTRACT_BROKEN = "contract broken in the benchmark: "
 # Matching the reference earns every performance point; beating it earns no more. "Matching" is
 # within the run-to-run noise of the reference against itself: 5% on the development machine

@@ -256,7 +256,7 @@ class Performance(unittest.TestCase):
         self.assertEqual(scoring.score(report)["total"], 70)
 
     def test_the_benchmark_and_the_grader_spell_a_broken_contract_alike(self):
-        bench_h = (Path(__file__).resolve().parents[2] / "benchmarks/support/bench.h").read_text()
+        bench_h = (Path(__file__).resolve().parents[2] / "benchmarks/support/protocol.h").read_text()
         self.assertIn(f'kContractBroken[] = "{scoring.CONTRACT_BROKEN}";', bench_h)
 
 
