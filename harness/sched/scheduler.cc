@@ -281,8 +281,12 @@ void point(Thread* self, const char* op, const void* object, bool yielding) {
   lock();
   if (managed(self)) {
     self->where = where;
-    g_trace.note(self->id, op, object, where);
     if (yielding) ++self->idle;
+    if (self->idle <= kSpinShown) {
+      g_trace.note(self->id, op, object, where);
+    } else {
+      g_trace.skip();
+    }
     if (self->idle >= kSpinLimit) {
       // Nothing this thread does changes what it reads, so only another thread could end the spin:
       // if none can run, nothing ever will (unless a timed wait is due: time passes first).

@@ -37,6 +37,8 @@ void point(Thread* self, const char* op, const void* object, bool yielding = fal
 // that succeeded). A thread that makes kSpinLimit scheduling points in a row without writing or
 // blocking, while no other test thread can run, can never get out: the verdict is a livelock.
 inline constexpr long kSpinLimit = 10000;
+// A spin's first steps are in the trace, the rest only counted: what led into it stays in view.
+inline constexpr long kSpinShown = 3;
 void changed(Thread* self, bool wrote);
 
 // The scheduler's versions of the blocking calls, for a managed thread.
