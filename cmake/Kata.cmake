@@ -114,8 +114,14 @@ function(kata_add name)
   if(ARG_VARIANTS)
     set(variants ${ARG_VARIANTS})
   endif()
+  # sched (docs/schedules.md): with KATA_SCHED a variant like the others; else, with
+  # KATA_SCHED_SELFTEST, the reference's binary and the sched mutants only, for ./kata selftest: the
+  # learner's build, the manifest and so the grader do not see it.
+  set(selftest_variants "")
   if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS AND NOT ARG_VARIANTS)
     list(APPEND variants sched)
+  elseif(KATA_SCHED_SELFTEST AND name IN_LIST KATA_SCHED_KATAS AND NOT ARG_VARIANTS)
+    set(selftest_variants sched)
   endif()
   set(bench_source ${PROJECT_SOURCE_DIR}/benchmarks/${name}_benchmark.cc)
   if(ARG_BENCHMARK)
@@ -180,16 +186,28 @@ function(kata_add name)
 \"skeleton\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
   string(JSON manifest SET "${manifest}" answers "[]")
 
-  foreach(variant IN LISTS variants)
-    foreach(who IN LISTS whos)
+  foreach(variant IN LISTS variants selftest_variants)
+    set(variant_whos ${whos})
+    if(variant IN_LIST selftest_variants)
+      list(REMOVE_ITEM variant_whos kata)
+    endif()
+    foreach(who IN LISTS variant_whos)
       set(target ${name}_${who}_${variant})
       _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
                         NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
       add_dependencies(${who}s ${target})
-      _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
+      if(NOT variant IN_LIST selftest_variants)
+        _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
+      endif()
+      # The selftest's sched binary checks what a schedule can break: the Concurrency, Liveness and
+      # Linearizability tests (the Contract tests run one thread, the same schedule every time).
+      set(discovery_filter "")
+      if(variant IN_LIST selftest_variants)
+        set(discovery_filter TEST_FILTER "*Concurrency.*:*Liveness.*:*Linearizability.*")
+      endif()
       # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
       # crashes or hangs at start-up cannot break the build.
-      gtest_discover_tests(${target}
+      gtest_discover_tests(${target} ${discovery_filter}
         TEST_PREFIX "${name}/${who}/${variant}/"
         DISCOVERY_MODE PRE_TEST
         DISCOVERY_TIMEOUT 30
@@ -264,8 +282,14 @@ function(kata_add name)
     file(STRINGS ${mutant_file} filter REGEX "^caught-by: *")
     string(REGEX REPLACE "^variant: *" "" variant "${variant}")
     string(REGEX REPLACE "^caught-by: *" "" filter "${filter}")
-    if(NOT variant IN_LIST KATA_VARIANTS OR filter STREQUAL "")
-      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan' and 'caught-by: <gtest filter>'")
+    if(NOT (variant IN_LIST KATA_VARIANTS OR variant STREQUAL "sched") OR filter STREQUAL "")
+      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan|sched' and 'caught-by: <gtest filter>'")
+    endif()
+    # A mutant only the sched variant catches (an interleaving no stress run finds every time) is
+    # built and run only where that variant is (KATA_SCHED, KATA_SCHED_KATAS).
+    if(variant STREQUAL "sched" AND NOT "sched" IN_LIST variants
+       AND NOT "sched" IN_LIST selftest_variants)
+      continue()
     endif()
     set(header ${CMAKE_CURRENT_BINARY_DIR}/mutants/${name}/${mutant}.h)
     add_custom_command(OUTPUT ${header}
@@ -304,7 +328,7 @@ function(kata_add name)
     set_tests_properties(${name}/mutant/${mutant} PROPERTIES
       LABELS "mutants;${name};${variant}" TIMEOUT 300)
     # The same mutant under the sched variant, built on request only (docs/schedules.md).
-    if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS)
+    if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS AND NOT variant STREQUAL "sched")
       _kata_test_binary(${target}_sched KATA_DIR ${kata_dir} VARIANT sched HEADER ${header}
                         NS solution WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
       _kata_only_tests(${target}_sched "${filter}")

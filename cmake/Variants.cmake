@@ -28,8 +28,15 @@ target_link_options(kata_variant_asan INTERFACE -fsanitize=address,undefined)
 # A prototype: off by default, and then only for the katas in KATA_SCHED_KATAS; KATA_VARIANTS, and
 # so every other build, is unchanged.
 option(KATA_SCHED "Build the sched variant (controlled schedules) for the katas in KATA_SCHED_KATAS" OFF)
-set(KATA_SCHED_KATAS bounded_queue)
-if(KATA_SCHED)
+# Without KATA_SCHED, the references and the mutants only the sched variant catches are still built
+# in it for ./kata selftest (cmake/Kata.cmake), unless this is off.
+option(KATA_SCHED_SELFTEST "Check the references and the sched mutants of KATA_SCHED_KATAS in the sched variant" ON)
+set(KATA_SCHED_KATAS bounded_queue lock_free_stack)
+set(KATA_SCHED_BUILD OFF)
+if(KATA_SCHED OR KATA_SCHED_SELFTEST)
+  set(KATA_SCHED_BUILD ON)
+endif()
+if(KATA_SCHED_BUILD)
   add_library(kata_variant_sched INTERFACE)
   # The harness library itself is not instrumented (KATA_SCHED_UNINSTRUMENTED): its bookkeeping
   # atomics are not the test's synchronisation, and as scheduling points they only bury the steps

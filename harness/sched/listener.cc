@@ -1,7 +1,12 @@
 #include "listener.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "harness/config.h"
@@ -15,6 +20,10 @@ namespace {
 // derived from the seed and i, so each repetition explores another one even with KATA_SEED fixed;
 // the seed it prints replays it alone.
 int g_iteration = 0;
+
+// The running test's full name, kept as it starts: a failure is reported with gtest's own mutex
+// held, so current_test_info() cannot be asked then.
+char g_test[512] = "(no test)";
 
 std::uint64_t derive(std::uint64_t seed, int iteration) {
   if (iteration == 0) return seed;
@@ -44,6 +53,36 @@ std::uint64_t schedule_seed() {
                         "SCHED");
 }
 
+// A crash in a test thread (a corrupted list followed to freed memory, a double free) is the
+// interleaving's doing as much as a failed assertion: it is reported as a verdict, with the replay
+// line and then the steps that led to it. The heap may be what is corrupted, so the verdict line
+// is written first without allocating; a second fault while the trace is rendered ends the process
+// with the signal, after it.
+void on_crash(int signal) {
+  std::signal(signal, SIG_DFL);
+  const long step = stop_for_crash();
+  if (step < 0) {
+    std::raise(signal);
+    return;
+  }
+  const auto schedule = static_cast<unsigned long long>(session_seed());
+  char line[1024];
+  int n = std::snprintf(line, sizeof line,
+                        "\nSCHED: %s: the process crashed (signal %d, %s) at step %ld (schedule "
+                        "%llu)\n  replay: %s=%llu %s=%llu\n",
+                        g_test, signal, sigabbrev_np(signal), step, schedule, kScheduleVariable,
+                        schedule, harness::kSeedVariable,
+                        static_cast<unsigned long long>(harness::seed()));
+  std::fflush(stdout);
+  if (n > 0) (void)!::write(STDERR_FILENO, line, std::min<std::size_t>(n, sizeof line - 1));
+  std::string trace = stopped_trace();
+  std::fprintf(stderr, "%s", trace.c_str());
+  std::fflush(stderr);
+  std::printf("[  FAILED  ] %s (SCHED)\n", g_test);
+  std::fflush(stdout);
+  std::_Exit(harness::kWatchdogExitCode);
+}
+
 class Listener : public ::testing::EmptyTestEventListener {
   void OnTestIterationStart(const ::testing::UnitTest&, int iteration) override {
     if (failed_) {
@@ -58,7 +97,8 @@ class Listener : public ::testing::EmptyTestEventListener {
   void OnTestIterationEnd(const ::testing::UnitTest& unit, int) override {
     failed_ = unit.Failed();
   }
-  void OnTestStart(const ::testing::TestInfo&) override {
+  void OnTestStart(const ::testing::TestInfo& info) override {
+    std::snprintf(g_test, sizeof g_test, "%s.%s", info.test_suite_name(), info.name());
     std::uint64_t seed = schedule_seed();
     std::printf("%s%llu\n", kScheduleMarker, static_cast<unsigned long long>(seed));
     std::fflush(stdout);
@@ -75,6 +115,17 @@ class Listener : public ::testing::EmptyTestEventListener {
     std::printf("  the schedule up to this failure (schedule %llu):\n%s",
                 static_cast<unsigned long long>(session_seed()), trace.c_str());
     std::fflush(stdout);
+    if (GTEST_FLAG_GET(fail_fast) && self() != nullptr) {
+      // Nothing after this failure will be reported, and the test's threads would go on with what
+      // the failure found broken (a list with a cycle, a node freed twice) until the watchdog or a
+      // crash ends them. One thread runs at a time: stop here, the failure and its schedule said.
+      std::printf("  replay: %s=%llu %s=%llu\n[  FAILED  ] %s (first failure, fail-fast)\n",
+                  kScheduleVariable, static_cast<unsigned long long>(session_seed()),
+                  harness::kSeedVariable, static_cast<unsigned long long>(harness::seed()), g_test);
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
   }
   void OnTestEnd(const ::testing::TestInfo& info) override {
     end_session();
@@ -92,7 +143,10 @@ class Listener : public ::testing::EmptyTestEventListener {
 
 }  // namespace
 
-::testing::TestEventListener* make_listener() { return new Listener; }
+::testing::TestEventListener* make_listener() {
+  for (int signal : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(signal, on_crash);
+  return new Listener;
+}
 
 void apply_budget() {
   if (GTEST_FLAG_GET(repeat) != 1) return;  // the user's --gtest_repeat

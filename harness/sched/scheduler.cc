@@ -36,7 +36,10 @@ struct Thread {
   clockid_t clock = CLOCK_MONOTONIC;
   timespec deadline{};
   bool timed_out = false;
-  Frames where;                                    // where it made its last call
+  Frames where;  // where it made its last call
+  // Its scheduling points in a row that changed nothing (atomic loads, failed compare-exchanges,
+  // yields): a spin. Reset by any write, block or sleep.
+  long idle = 0;
   pthread_cond_t turn = PTHREAD_COND_INITIALIZER;  // signalled when it is its turn to run
 };
 
@@ -110,18 +113,29 @@ bool fire_timeout() {
 
 void (*g_verdict_handler)(const std::string&) = nullptr;
 
-[[noreturn]] void verdict() {
-  std::string text = "every test thread is blocked, at step " + std::to_string(g_trace.steps()) +
-                     ": a deadlock or a lost wakeup (schedule " + std::to_string(g_seed) + ", " +
-                     g_strategy->describe() + ")\n";
+// `spinner`: the one thread that can still run, spinning (a livelock); null: none can run.
+[[noreturn]] void verdict(const Thread* spinner = nullptr) {
+  std::string text =
+      spinner == nullptr
+          ? "every test thread is blocked, at step " + std::to_string(g_trace.steps()) +
+                ": a deadlock or a lost wakeup"
+          : "thread " + std::to_string(spinner->id) + " spins, at step " +
+                std::to_string(g_trace.steps()) + ": " + std::to_string(spinner->idle) +
+                " atomic operations in a row that changed nothing (loads, failed "
+                "compare-exchanges, yields) while no other test thread can run: a livelock";
+  text += " (schedule " + std::to_string(g_seed) + ", " + g_strategy->describe() + ")\n";
   std::vector<Frames> blocked_at;
   for (Thread* t : g_threads) {
-    if (t->state == State::blocked) blocked_at.push_back(t->where);
+    if (t->state == State::blocked || t == spinner) blocked_at.push_back(t->where);
   }
   std::vector<std::string> where;
   std::string trace = g_trace.render(blocked_at, &where);
   std::size_t i = 0;
   for (Thread* t : g_threads) {
+    if (t == spinner) {
+      text += "  thread " + std::to_string(t->id) + " spinning" + where[i++] + "\n";
+      continue;
+    }
     if (t->state != State::blocked) continue;
     text += "  thread " + std::to_string(t->id) + " blocked in " + t->blocked_op;
     if (t->wait == Wait::join) {
@@ -159,6 +173,7 @@ void reschedule(Thread* self, bool yielding) {
 
 // Parks the caller in `op` until an event makes it runnable again. g_lock held.
 void block(Thread* self, Wait wait, const char* op, const void* on) {
+  self->idle = 0;
   self->state = State::blocked;
   self->wait = wait;
   self->blocked_op = op;
@@ -266,10 +281,29 @@ void point(Thread* self, const char* op, const void* object, bool yielding) {
   lock();
   if (managed(self)) {
     self->where = where;
-    g_trace.note(self->id, op, object, where);
+    if (yielding) ++self->idle;
+    if (self->idle <= kSpinShown) {
+      g_trace.note(self->id, op, object, where);
+    } else {
+      g_trace.skip();
+    }
+    if (self->idle >= kSpinLimit) {
+      // Nothing this thread does changes what it reads, so only another thread could end the spin:
+      // if none can run, nothing ever will (unless a timed wait is due: time passes first).
+      std::vector<int> ids = runnable();
+      if (ids.size() == 1 && ids[0] == self->id) {
+        if (!fire_timeout()) verdict(self);
+      }
+      self->idle = 0;
+    }
     reschedule(self, yielding);
   }
   unlock();
+}
+
+void changed(Thread* self, bool wrote) {
+  // Only the thread itself reads its count, and only while it holds the baton.
+  self->idle = wrote ? 0 : self->idle + 1;
 }
 
 int mutex_lock(Thread* self, pthread_mutex_t* mutex) {
@@ -541,6 +575,20 @@ int thread_join(Thread* self, pthread_t thread, void** result) {
   }
   return real::fn().join(thread, result);
 }
+
+long stop_for_crash() {
+  Thread* me = t_self;
+  // The crashing thread may have been inside the scheduler itself: then it has no step to give.
+  if (!managed(me) || real::fn().mutex_trylock(&g_lock) != 0) return -1;
+  // As after a verdict: nobody runs any more, and this thread reports through libc.
+  g_current = -1;
+  t_self = nullptr;
+  long steps = g_trace.steps();
+  unlock();
+  return steps;
+}
+
+std::string stopped_trace() { return g_trace.render(); }
 
 std::string trace_so_far() {
   lock();

@@ -33,6 +33,14 @@ std::uint64_t session_seed();
 // A scheduling point: records `op` on `object` as a step and lets the strategy pick who runs next.
 void point(Thread* self, const char* op, const void* object, bool yielding = false);
 
+// After an atomic operation: whether it wrote (a store, a read-modify-write, a compare-exchange
+// that succeeded). A thread that makes kSpinLimit scheduling points in a row without writing or
+// blocking, while no other test thread can run, can never get out: the verdict is a livelock.
+inline constexpr long kSpinLimit = 10000;
+// A spin's first steps are in the trace, the rest only counted: what led into it stays in view.
+inline constexpr long kSpinShown = 3;
+void changed(Thread* self, bool wrote);
+
 // The scheduler's versions of the blocking calls, for a managed thread.
 int mutex_lock(Thread* self, pthread_mutex_t* mutex);
 int mutex_trylock(Thread* self, pthread_mutex_t* mutex);
@@ -56,6 +64,13 @@ bool sleep_until(Thread* self, clockid_t clock, const timespec& deadline);
 int thread_create(Thread* self, pthread_t* thread, const pthread_attr_t* attr,
                   void* (*start)(void*), void* arg);
 int thread_join(Thread* self, pthread_t thread, void** result);
+
+// For a crash (a signal) in a managed thread: stops the schedule where it is (no thread runs any
+// more, the caller's calls go to libc) and returns the step it happened at, or -1 if the caller is
+// not managed. Then stopped_trace() renders the trace (it allocates: it may fail on a corrupted
+// heap, so the caller reports what it must first).
+long stop_for_crash();
+std::string stopped_trace();
 
 // The numbered trace of the session's last steps (as a verdict prints it), or "" outside a session.
 std::string trace_so_far();

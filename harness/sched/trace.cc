@@ -135,24 +135,27 @@ std::vector<std::string> describe_locations(const std::vector<Frames>& all) {
 
 void Trace::reset() {
   steps_ = 0;
+  kept_ = 0;
   ring_ = {};
 }
 
 void Trace::note(int thread, const char* op, const void* object, const Frames& where) {
-  Step& step = ring_[steps_ % kKept];
+  Step& step = ring_[kept_ % kKept];
   step = Step{++steps_, thread, op, object, where};
+  ++kept_;
 }
 
 std::string Trace::render(const std::vector<Frames>& also,
                           std::vector<std::string>* also_text) const {
-  long first = steps_ < kKept ? 0 : steps_ - kKept;
+  long first = kept_ < kKept ? 0 : kept_ - kKept;
   std::vector<Frames> all = also;
-  for (long n = first; n < steps_; ++n) all.push_back(ring_[n % kKept].where);
+  for (long n = first; n < kept_; ++n) all.push_back(ring_[n % kKept].where);
   std::vector<std::string> where = describe_locations(all);
   if (also_text != nullptr) also_text->assign(where.begin(), where.begin() + also.size());
-  std::string text = "  the last " + std::to_string(steps_ - first) + " of " +
-                     std::to_string(steps_) + " steps:\n";
-  for (long n = first; n < steps_; ++n) {
+  std::string text = "  the last " + std::to_string(kept_ - first) + " of " +
+                     std::to_string(steps_) + " steps" +
+                     (kept_ < steps_ ? " (a spin's repeats left out):\n" : ":\n");
+  for (long n = first; n < kept_; ++n) {
     const Step& step = ring_[n % kKept];
     char head[160];
     std::snprintf(head, sizeof head, "  #%-6ld thread %-2d %-32s", step.number, step.thread,

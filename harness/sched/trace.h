@@ -27,6 +27,8 @@ class Trace {
   static constexpr int kKept = 40;  // the steps printed with a verdict
   void reset();
   void note(int thread, const char* op, const void* object, const Frames& where);
+  // A step not worth a line: a spin's repeat (the steps that led into the spin stay in view).
+  void skip() { ++steps_; }
   long steps() const { return steps_; }
   // The kept steps, one numbered line each; `also`'s locations come back in `also_text` (one
   // symbolizer run for everything).
@@ -43,6 +45,7 @@ class Trace {
   };
   std::array<Step, kKept> ring_{};
   long steps_ = 0;
+  long kept_ = 0;  // the steps noted (the ring's index)
 };
 
 }  // namespace kata_sched

@@ -16,6 +16,23 @@ inline void at(const char* op, const volatile void* address) {
   }
 }
 
+// After the operation: a change to memory ends a spin; a load, a failed compare-exchange or a
+// read-modify-write that left the value as it was (a test-and-set on a taken flag) continues it.
+inline void wrote(bool yes) {
+  if (kata_sched::Thread* self = kata_sched::self()) kata_sched::changed(self, yes);
+}
+
+template <class T>
+T loaded(T value) {
+  wrote(false);
+  return value;
+}
+
+inline int exchanged(bool ok) {
+  wrote(ok);
+  return ok;
+}
+
 }  // namespace
 
 extern "C" {
@@ -63,54 +80,72 @@ void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); 
 #define KATA_ATOMIC(bits, type)                                                                    \
   type __tsan_atomic##bits##_load(const volatile type* a, int) {                                   \
     at("atomic load", a);                                                                          \
-    return __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                   \
+    return loaded(__atomic_load_n(a, __ATOMIC_SEQ_CST));                                           \
   }                                                                                                \
   void __tsan_atomic##bits##_store(volatile type* a, type v, int) {                                \
     at("atomic store", a);                                                                         \
     __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                      \
+    wrote(true);                                                                                   \
   }                                                                                                \
   type __tsan_atomic##bits##_exchange(volatile type* a, type v, int) {                             \
     at("atomic exchange", a);                                                                      \
-    return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                            \
+    type old = __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                        \
+    wrote(old != v);                                                                               \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_add(volatile type* a, type v, int) {                            \
     at("atomic fetch_add", a);                                                                     \
-    return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                             \
+    type old = __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                         \
+    wrote(v != 0);                                                                                 \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_sub(volatile type* a, type v, int) {                            \
     at("atomic fetch_sub", a);                                                                     \
-    return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                             \
+    type old = __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                         \
+    wrote(v != 0);                                                                                 \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_and(volatile type* a, type v, int) {                            \
     at("atomic fetch_and", a);                                                                     \
-    return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                             \
+    type old = __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                         \
+    wrote((old & v) != old);                                                                       \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_or(volatile type* a, type v, int) {                             \
     at("atomic fetch_or", a);                                                                      \
-    return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                              \
+    type old = __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                          \
+    wrote((old | v) != old);                                                                       \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_xor(volatile type* a, type v, int) {                            \
     at("atomic fetch_xor", a);                                                                     \
-    return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                             \
+    type old = __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                         \
+    wrote(v != 0);                                                                                 \
+    return old;                                                                                    \
   }                                                                                                \
   type __tsan_atomic##bits##_fetch_nand(volatile type* a, type v, int) {                           \
     at("atomic fetch_nand", a);                                                                    \
-    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                            \
+    type old = __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                        \
+    wrote(static_cast<type>(~(old & v)) != old);                                                   \
+    return old;                                                                                    \
   }                                                                                                \
   int __tsan_atomic##bits##_compare_exchange_strong(volatile type* a, type* expected, type v, int, \
                                                     int) {                                         \
     at("atomic compare_exchange", a);                                                              \
-    return __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+    return exchanged(                                                                              \
+        __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));   \
   }                                                                                                \
   int __tsan_atomic##bits##_compare_exchange_weak(volatile type* a, type* expected, type v, int,   \
                                                   int) {                                           \
     at("atomic compare_exchange", a);                                                              \
-    return __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+    return exchanged(                                                                              \
+        __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));   \
   }                                                                                                \
   type __tsan_atomic##bits##_compare_exchange_val(volatile type* a, type expected, type v, int,    \
                                                   int) {                                           \
     at("atomic compare_exchange", a);                                                              \
-    __atomic_compare_exchange_n(a, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);       \
+    exchanged(                                                                                     \
+        __atomic_compare_exchange_n(a, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));  \
     return expected;                                                                               \
   }
 KATA_ATOMIC(8, std::uint8_t)
