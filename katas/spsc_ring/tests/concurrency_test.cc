@@ -61,9 +61,10 @@ class Concurrency : public testing::TestWithParam<RingShape> {};
 
 TEST_P(Concurrency, L2_EveryItemArrivesOnceInOrderIntact) {
   const std::size_t capacity = static_cast<std::size_t>(GetParam().capacity);
-  // A small ring hands over nearly every item with a context switch (milliseconds on a loaded
-  // machine): fewer items, still hundreds of laps.
-  const std::int64_t items = harness::scaled(std::min(50'000, 2'000 * GetParam().capacity));
+  // While the ring is full or empty the two threads hand over with a context switch, which takes
+  // milliseconds on a loaded machine, and a ring of `capacity` forces one every `capacity` items
+  // or so: 500 laps of the ring, at most 20,000 items.
+  const std::int64_t items = harness::scaled(std::min(20'000, 500 * GetParam().capacity));
   WatchedRing<Payload> ring(capacity);
   Progress progress;
   std::atomic<bool> consumer_failed{false};  // then the producer stops too
@@ -104,8 +105,10 @@ TEST_P(Concurrency, L2_EveryItemArrivesOnceInOrderIntact) {
 // woken (a lost wakeup hangs, and the watchdog names the call).
 TEST_P(Concurrency, L3_BlockingPushAndPopDeliverEveryItemInOrder) {
   const std::size_t capacity = static_cast<std::size_t>(GetParam().capacity);
-  // Each item through a ring of 1 is a sleep and a wakeup on both sides.
-  const std::int64_t items = harness::scaled(std::min(20'000, 1'000 * GetParam().capacity));
+  // Each lap of a small ring is a sleep and a wakeup on both sides (up to 20 ms a lap measured at
+  // load 24 on 2 cores): 200 laps, at most 5,000 items. The lost wakeups are the Liveness tests'
+  // to prove; this one checks the blocking calls keep the items in order.
+  const std::int64_t items = harness::scaled(std::min(5'000, 200 * GetParam().capacity));
   WatchedRing<Payload> ring(capacity);
   Progress progress;
   harness::describe_state([&] { return progress.describe(); });
