@@ -18,6 +18,21 @@ if(KATA_MOODYCAMEL_DIR)
   list(APPEND KATA_PEERS_FOUND moodycamel)
 endif()
 
+# The single-producer single-consumer rings of spsc_ring's benchmark (header-only).
+find_path(KATA_ATOMIC_QUEUE_DIR atomic_queue/atomic_queue.h)
+if(KATA_ATOMIC_QUEUE_DIR)
+  target_include_directories(kata_peers SYSTEM INTERFACE ${KATA_ATOMIC_QUEUE_DIR})
+  target_compile_definitions(kata_peers INTERFACE KATA_HAVE_ATOMIC_QUEUE)
+  list(APPEND KATA_PEERS_FOUND atomic_queue)
+endif()
+
+find_path(KATA_READERWRITERQUEUE_DIR readerwriterqueue/readerwriterqueue.h)
+if(KATA_READERWRITERQUEUE_DIR)
+  target_include_directories(kata_peers SYSTEM INTERFACE ${KATA_READERWRITERQUEUE_DIR})
+  target_compile_definitions(kata_peers INTERFACE KATA_HAVE_READERWRITERQUEUE)
+  list(APPEND KATA_PEERS_FOUND ReaderWriterQueue)
+endif()
+
 find_package(Boost 1.70 QUIET CONFIG)
 if(TARGET Boost::headers)
   target_link_libraries(kata_peers INTERFACE Boost::headers)

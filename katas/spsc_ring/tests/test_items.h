@@ -1,0 +1,86 @@
+// Item types for the ring's tests: a payload of several plain words that can be checked whole (a
+// slot read before the producer's write is visible, or overwritten before the consumer's read,
+// shows as a torn or wrong payload, and under TSan as a data race on its words), and an item whose
+// moves pause a chosen thread until the test lets it go (a thread paused inside the ring's call).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <future>
+#include <thread>
+#include <utility>
+
+#include "harness/watchdog.h"
+
+// Eight plain (non-atomic) words: the sequence number and seven derived from it.
+struct Payload {
+  std::uint64_t seq = 0;
+  std::uint64_t words[7] = {};
+
+  static Payload make(std::uint64_t seq) {
+    Payload p;
+    p.seq = seq;
+    for (std::uint64_t i = 0; i < 7; ++i) p.words[i] = expected_word(seq, i);
+    return p;
+  }
+  static std::uint64_t expected_word(std::uint64_t seq, std::uint64_t i) {
+    return (seq + 1) * 0x9E3779B97F4A7C15ULL ^ (i << 56);
+  }
+  // The first word that does not match the sequence number, or -1.
+  int torn_word() const {
+    for (std::uint64_t i = 0; i < 7; ++i) {
+      if (words[i] != expected_word(seq, i)) return static_cast<int>(i);
+    }
+    return -1;
+  }
+};
+
+// Pauses the one thread armed on it, in the first move of a PausingItem that thread makes after
+// arming, until release().
+class PauseSwitch {
+ public:
+  void arm_this_thread() { armed_.store(std::this_thread::get_id()); }
+  // Called by PausingItem's moves.
+  void maybe_pause() {
+    if (armed_.load() != std::this_thread::get_id()) return;
+    armed_.store(std::thread::id());
+    paused_.set_value();
+    released_.wait();  // inside the ring's call, whose watched scope names it
+  }
+  // Waits until the armed thread is paused.
+  void wait_paused(const char* what, const char* hint) {
+    harness::watched(what, hint, [&] { paused_future_.wait(); });
+  }
+  void release() { release_.set_value(); }
+
+ private:
+  std::atomic<std::thread::id> armed_{};
+  std::promise<void> paused_;
+  std::future<void> paused_future_{paused_.get_future()};
+  std::promise<void> release_;
+  std::shared_future<void> released_{release_.get_future().share()};
+};
+
+// Default-constructible (the ring's empty slots) and move-only; a move into or out of a slot by
+// the armed thread pauses it.
+class PausingItem {
+ public:
+  PausingItem() = default;
+  PausingItem(std::int64_t value, PauseSwitch& pause) : value_(value), pause_(&pause) {}
+  PausingItem(PausingItem&& other) noexcept : value_(other.value_), pause_(other.pause_) {
+    if (pause_ != nullptr) pause_->maybe_pause();
+  }
+  PausingItem& operator=(PausingItem&& other) noexcept {
+    value_ = other.value_;
+    pause_ = other.pause_;
+    if (pause_ != nullptr) pause_->maybe_pause();
+    return *this;
+  }
+  PausingItem(const PausingItem&) = delete;
+  PausingItem& operator=(const PausingItem&) = delete;
+  std::int64_t value() const { return value_; }
+
+ private:
+  std::int64_t value_ = 0;
+  PauseSwitch* pause_ = nullptr;
+};
