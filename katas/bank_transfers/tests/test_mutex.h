@@ -126,8 +126,9 @@ class TestMutex {
   void check_not_mine(const char* how) const {
     if (owner_.load(std::memory_order_relaxed) != test_mutex::this_thread_number()) return;
     const CallRecord* call = test_mutex::this_call;
-    harness::abandon_test(std::string(call != nullptr ? call->what : "a call") + ": " + how +
-                          " of " + test_mutex::lock_name(number_) +
+    harness::abandon_test(std::string(call != nullptr ? call->what : "") +
+                          (call != nullptr ? ": " : "") + how + " of " +
+                          test_mutex::lock_name(number_) +
                           " by the thread that already holds it. A std::mutex is not recursive: "
                           "the thread would wait for itself for ever (self-deadlock). A transfer "
                           "from an account to itself must not lock it twice.");
@@ -249,6 +250,7 @@ class Script {
 
   std::string describe() const {
     std::string text;
+    bool waits_for_a_call = false;
     for (int i = 0; i < count_.load(); ++i) {
       const CallRecord& r = records_[static_cast<std::size_t>(i)];
       text += std::string(text.empty() ? "" : "; ") + r.what + ": ";
@@ -267,13 +269,14 @@ class Script {
         text += ", waits for " + test_mutex::lock_name(w);
         if (const CallRecord* h = holder_of(w); h != nullptr) {
           text += std::string(" (held by ") + h->what + ")";
+          waits_for_a_call = true;
         }
       }
     }
-    return text.empty() ? text
-                        : text +
-                              ". Locks taken in one global order (the lower account "
-                              "number first) never form a cycle";
+    if (!waits_for_a_call) return text;
+    return text +
+           ". Locks taken in one global order (the lower account number first) never form "
+           "a cycle";
   }
 
  private:
