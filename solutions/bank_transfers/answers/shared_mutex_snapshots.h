@@ -3,6 +3,7 @@
 // expect-level: 3
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
