@@ -33,7 +33,8 @@
 //     transfer between two other accounts.
 //   - Snapshots (level 3): total() and audit() give the balances at one instant, however many
 //     transfers run at once: total() is always the initial sum, audit() a state the bank was in.
-//     They take the accounts' locks in the same order transfers do, so they deadlock with none.
+//     They deadlock with no transfer: if they take the accounts' locks, they take them in the
+//     order transfers do.
 //
 //   Level 1: Bank(accounts, initial_balance), transfer, balance, the errors; one thread.
 //   Level 2: no deadlock, money conserved, no lost update, waiting by blocking, under any mix of
