@@ -1,28 +1,21 @@
 // Linearizability: many short seeded runs (2 and 4 threads, 6 to 14 calls each) on a bank of three
 // accounts holding 10 each, every call recorded with its start and end, and each whole history
-// checked against a sequential bank (bank_model.h): there must be one order of the calls,
+// checked against a sequential bank (bank_transfers_model.h): there must be one order of the calls,
 // consistent with what finished before what started, in which the model gives every call the
 // result it returned. Amounts up to 12, so refusals are common and each depends on the order. A
 // failing history is shrunk to the calls that show the problem and drawn one line per thread
 // (harness/lin/report.h); an "unknown" verdict (the checker's step budget ran out) fails too.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "bank_model.h"
-#include "harness/config.h"
-#include "harness/lin/checker.h"
+#include "bank_transfers_model.h"
 #include "harness/lin/history.h"
-#include "harness/lin/report.h"
+#include "harness/lin/runner.h"
 #include "harness/param_name.h"
 #include "harness/stress.h"
-#include "harness/watchdog.h"
 #include "watched_bank.h"
 
 namespace {
@@ -76,40 +69,19 @@ class RecordedBank {
 
 class Linearizability : public testing::TestWithParam<LinShape> {
  protected:
-  // `call(bank, worker)` makes one call of the worker's, drawn from its random stream.
+  // Runs the seeded series of short histories (harness/lin/runner.h); `call(bank, worker)` makes
+  // one call of the worker's, drawn from its random stream.
   template <class Call>
   void check_histories(Call call) {
     const LinShape shape = GetParam();
-    const int runs = harness::scaled(80);
-    std::atomic<int> run{0};
-    harness::describe_state([&] {
-      return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs);
-    });
     const BankModel model(kModelInitial);
-    std::uint64_t max_steps = 0;
-    for (int k = 0; k < runs; ++k) {
-      run.store(k);
+    const auto make = [&](const harness::lin::SeededRun& run) {
       RecordedBank bank(shape.threads);
-      std::mt19937_64 rng(harness::seed() * 1000003 + static_cast<std::uint64_t>(k));
-      const int ops = static_cast<int>(6 + rng() % 9);
-      harness::Crew crew;
-      crew.add("worker", shape.threads, [&](harness::Worker& w) {
-        for (int i = 0; i < ops; ++i) {
-          call(bank, w);
-          w.perturb();
-        }
-      });
-      crew.run();
-      const auto history = bank.history();
-      const auto outcome = harness::lin::check(model, history);
-      max_steps = std::max(max_steps, outcome.steps);
-      if (outcome.verdict != harness::lin::Verdict::kLinearizable) {
-        std::ostringstream context;
-        context << "history " << k + 1 << " of " << runs << ", seed " << harness::seed();
-        FAIL() << harness::lin::explain(model, history, outcome, context.str());
-      }
-    }
-    RecordProperty("max_checker_steps", std::to_string(max_steps));
+      run.run_workers(shape.threads, [&](harness::Worker& w, int) { call(bank, w); });
+      return bank.history();
+    };
+    harness::lin::check_seeded_histories(model, {.runs = 80, .min_calls = 6, .max_calls = 14}, "",
+                                         make);
   }
 };
 
