@@ -7,6 +7,8 @@ a process can end is tried without compiling anything: each case checks which te
 ended the failing one, and how many processes the run took. Every case runs twice: without a
 sandbox, and in the grader's sandbox (tools/sandbox.py), where the fake also tries what the
 sandbox must stop and name: writing into the project, leaving a process behind, the network.
+Run whole, each case runs in a process of its own, several at once (their waits overlap);
+named (`test_runner_test.py Class.test_name`), in this process.
 """
 import os
 import socket
@@ -371,6 +373,56 @@ class WithoutTheSandboxTest(unittest.TestCase):
             self.assertFalse((Path(tmp) / "report.json").exists(), "it graded anyway")
 
 
+# Cases run at once by main(): most of a case's time is a wait (a hang's timeout, an exit's grace,
+# a process left behind), not work, so that several overlap even on 2 busy cores.
+SIDE_BY_SIDE = 6
+CASE_TIMEOUT = 300  # seconds one case may take in its process (the slowest takes about 8)
+
+
+def case_ids(suite: unittest.TestSuite) -> list[str]:
+    """The ids (`Class.test_name`) of every case in `suite`."""
+    ids: list[str] = []
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            ids += case_ids(test)
+        else:
+            ids.append(test.id().split(".", 1)[1])  # without the module (__main__)
+    return ids
+
+
+def run_case(case: str) -> tuple[str, int, str, float]:
+    """One case in a process of its own (the cases set module globals and the environment):
+    (case, exit status, its output, seconds)."""
+    started = time.monotonic()
+    try:
+        proc = subprocess.run([sys.executable, __file__, case], capture_output=True, text=True,
+                              timeout=CASE_TIMEOUT)
+        status, output = proc.returncode, proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as timeout:
+        status, output = 1, f"{case} did not finish in {CASE_TIMEOUT} s: {timeout.stderr!r}"
+    return case, status, output, time.monotonic() - started
+
+
+def run_side_by_side() -> int:
+    """Every case of this file, each in a process of its own, SIDE_BY_SIDE at once: each still
+    asserts what it does run alone (unittest.main runs it there); 1 if any failed or none ran."""
+    import concurrent.futures
+    cases = case_ids(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
+    failed = []
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=SIDE_BY_SIDE) as pool:
+        for case, status, output, seconds in pool.map(run_case, cases):
+            print(f"{'ok  ' if status == 0 else 'FAIL'} {case} ({seconds:.1f} s)", flush=True)
+            if status != 0:
+                failed.append(case)
+                print(output, flush=True)
+    print(f"{len(cases) - len(failed)} of {len(cases)} cases passed, {SIDE_BY_SIDE} at once, in "
+          f"{time.monotonic() - started:.0f} s")
+    return 1 if failed or not cases else 0
+
+
 if __name__ == "__main__":
     os.environ.pop("GTEST_FILTER", None)
-    unittest.main()
+    if len(sys.argv) == 1:
+        sys.exit(run_side_by_side())
+    unittest.main()  # the cases named (Class or Class.test_name), in this process
