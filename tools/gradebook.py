@@ -176,7 +176,7 @@ def collect(reports: Path, out: Path, learners: list[str] | None = None,
     return rows
 
 
-def classroom_results(report: dict) -> dict[str, dict[str, Any]]:
+def classroom_results(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{kata: the results GitHub Classroom's reporter reads (autograding-grading-reporter: a
     runner's status, max_score and tests)} of a report.json: each level a test worth the level's
     correctness points (scoring.level_points), earned when the kata reached it without tampering."""

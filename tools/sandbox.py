@@ -103,7 +103,7 @@ class Process:
     """A process started in the sandbox (or bare, when there is none): `popen`, and outcome() once
     it has ended."""
 
-    def __init__(self, box: Sandbox, argv: list[str], out_dir: Path, **popen: typing.Any):
+    def __init__(self, box: Sandbox, argv: list[str], out_dir: Path, **popen: typing.Any) -> None:
         self.box = box
         out_dir.mkdir(parents=True, exist_ok=True)
         self.report: typing.IO[bytes] | None = None
@@ -136,7 +136,7 @@ class Sandbox:
     read-only; `root` is the project (paths are shown relative to it)."""
 
     def __init__(self, root: str | Path, trees: typing.Iterable[str] = (), tool: str | None = None,
-                 problem: str | None = None, writes_named: bool = False):
+                 problem: str | None = None, writes_named: bool = False) -> None:
         self.root = str(root)
         self.trees = list(trees)
         self.tool = tool

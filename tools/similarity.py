@@ -189,8 +189,8 @@ def matrix(katas: list[str], root: Path = ROOT) -> dict[str, Any]:
                                        source=str(source.relative_to(root)),
                                        found=verdict.get("of") == str(source.relative_to(root))))
     return {"threshold": THRESHOLD, "k": K, "pairs": pairs, "copies": copies,
-            "max_pair": max(pairs, key=lambda p: p["similarity"]) if pairs else None,
-            "min_copy": min(copies, key=lambda d: d["similarity"]) if copies else None}
+            "max_pair": max(pairs, key=lambda p: float(p["similarity"])) if pairs else None,
+            "min_copy": min(copies, key=lambda d: float(d["similarity"])) if copies else None}
 
 
 def main() -> int:
@@ -214,9 +214,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for pair in sorted(result["pairs"], key=lambda p: -p["similarity"])[:10]:
+        for pair in sorted(result["pairs"], key=lambda p: -float(p["similarity"]))[:10]:
             print(f"{pair['similarity']:.3f}  {pair['kata']}: {pair['a']} ~ {pair['b']}")
-        for d in sorted(result["copies"], key=lambda d: d["similarity"])[:5]:
+        for d in sorted(result["copies"], key=lambda d: float(d["similarity"]))[:5]:
             print(f"{d['similarity']:.3f}  {d['source']} disguised {d['disguise']} -> {d['of']} "
                   f"({'copied' if d['copied'] else 'NOT copied'})")
         missed = [d for d in result["copies"] if not (d["copied"] and d["found"])]
