@@ -78,6 +78,7 @@ def check_readmes() -> list[str]:
                 problems.append(f"{kata}: a question reads badly: {question.asked!r}")
             if not question.notes:
                 problems.append(f"{kata}: no notes for {question.asked!r}")
+        assert loaded.notes is not None, "the tree's reference has its notes"
         reference, first, last = loaded.notes
         lines = reference.read_text().splitlines()
         if not lines[first - 1].startswith("// Why") or not first <= last <= len(lines):
@@ -182,6 +183,7 @@ def check_flow() -> list[str]:
                 problems.append(f"ANSWERS.md lacks {want!r}:\n{text}")
         if "### 2." in text:
             problems.append("a skipped question was written to ANSWERS.md")
+        assert loaded.notes is not None, "the tree's reference has its notes"
         reference, first, last = loaded.notes
         pointer = f"solutions/{KATA}/{KATA}.h, lines {first}-{last}"
         if pointer not in flat(session.output):

@@ -23,7 +23,7 @@ WATCHDOG_OUTPUT = ("[ RUN      ] Liveness.L1_EveryPopWakesAWaitingProducer\nSEED
 
 
 class StatusTest(unittest.TestCase):
-    def test_ninja_steps_read_as_what_was_built(self):
+    def test_ninja_steps_read_as_what_was_built(self) -> None:
         self.assertEqual(progress.ninja_step(
             "[3/7] Building CXX object CMakeFiles/bounded_queue_kata_tsan.dir/Unity/unity_0_cxx.cxx.o\n"),
             "[3/7] compiled bounded_queue_kata_tsan")
@@ -37,7 +37,7 @@ class StatusTest(unittest.TestCase):
         self.assertIsNone(progress.ninja_linked(
             "[3/7] Building CXX object CMakeFiles/bounded_queue_kata_plain.dir/Unity/unity_0_cxx.cxx.o"))
 
-    def test_not_a_terminal_gets_plain_lines(self):
+    def test_not_a_terminal_gets_plain_lines(self) -> None:
         out = io.StringIO()
         status = progress.Status(out, tty=False)
         status.set("plain tests", progress.tests_text(3, 58, 1))
@@ -50,7 +50,7 @@ class StatusTest(unittest.TestCase):
         self.assertEqual(text.splitlines(), ["    plain tests 3/58 done, 1 failed, 0 s",
                                              "    plain: 57/58 passed"])
 
-    def test_a_terminal_gets_one_line_redrawn(self):
+    def test_a_terminal_gets_one_line_redrawn(self) -> None:
         out = io.StringIO()
         status = progress.Status(out, tty=True)
         status.set("build", "[1/4] compiled bounded_queue_kata_plain")
@@ -68,7 +68,7 @@ class BuildTest(unittest.TestCase):
     """grade.build_targets with a stand-in cmake that prints ninja's lines, then compiles for ever
     (a sleeping child of its own, as ninja's compilers are)."""
 
-    def test_each_link_is_told_and_a_stopped_build_ends_with_its_compilers(self):
+    def test_each_link_is_told_and_a_stopped_build_ends_with_its_compilers(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bin_dir = Path(tmp)
             pid_file = bin_dir / "compiler.pid"
@@ -109,7 +109,7 @@ wait
 
 
 class NotRunAfterHangTest(unittest.TestCase):
-    def test_a_hang_is_found_and_skips_its_level_and_above(self):
+    def test_a_hang_is_found_and_skips_its_level_and_above(self) -> None:
         hung = {"passed": False, "seconds": 2.0, "output": WATCHDOG_OUTPUT}
         self.assertEqual(grade.hang_level("bounded_queue", "Liveness.L1_EveryPopWakesAWaitingProducer",
                                           hung), 1)
@@ -125,7 +125,7 @@ class NotRunAfterHangTest(unittest.TestCase):
                                            "Threads/Concurrency.L2_B/p1"])
         self.assertIn("Liveness.L2_X hung in plain at level 2", skipped["Liveness.L3_C"])
 
-    def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self):
+    def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self) -> None:
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         verdicts = {"tsan": {"Contract.L1_A": test_runner.not_run(why["Contract.L1_A"])}}
         [entry] = grade.grade_tests("bounded_queue", ["Contract.L1_A"], {"tsan": False}, verdicts,
@@ -137,7 +137,7 @@ class NotRunAfterHangTest(unittest.TestCase):
         self.assertNotIn("replay", entry["failure"])
         self.assertNotIn("seed", entry["failure"])
 
-    def test_the_scorecard_counts_them_apart_and_lists_only_the_hang(self):
+    def test_the_scorecard_counts_them_apart_and_lists_only_the_hang(self) -> None:
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         tests = [{"name": "Liveness.L1_H", "variant": "plain", "category": "Liveness", "level": 1,
                   "passed": False, "failure": {"kind": "hang", "detail": "push() blocked"}}]
