@@ -94,18 +94,18 @@ def registered_katas(build_dir: Path) -> dict[str, Json]:
 ROLE = {"kata": "learner", "reference": "reference"}
 
 
-def test_target(manifest: dict[str, typing.Any], who: str, variant: str) -> str:
+def test_target(manifest: Json, who: str, variant: str) -> str:
     """The name of `who`'s test binary in `variant`, as kata_add() registered it in the manifest."""
     return str(manifest["targets"][ROLE[who]][variant])
 
 
-def benchmark_target(manifest: dict[str, typing.Any], who: str) -> str | None:
+def benchmark_target(manifest: Json, who: str) -> str | None:
     """The benchmark binary that measures `who` (the reference's is the self-check), if any."""
     target = manifest["targets"]["self-check" if who == "reference" else "benchmark"]
     return None if target is None else str(target)
 
 
-def answer_manifest(known: dict[str, typing.Any], spec: str) -> dict[str, typing.Any] | None:
+def answer_manifest(known: Json, spec: str) -> Json | None:
     """The manifest of the kata of answer `spec` ("<kata>/<name>", docs/answers.md) with the answer
     in the learner's place, in the variants its verdict needs, and no benchmark; None if the build
     registered no such answer."""
@@ -145,7 +145,7 @@ def tamper_findings(build_dir: Path, manifest: Json) -> list[str]:
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def clean_binaries(build_dir: Path, manifest: dict[str, typing.Any], who: str) -> None:
+def clean_binaries(build_dir: Path, manifest: Json, who: str) -> None:
     """Removes the learner's test binaries and benchmark: a header that no longer compiles must show
     as not built, never as its last good binary."""
     if who != "kata":
@@ -286,11 +286,11 @@ class Tested(typing.NamedTuple):
     built: dict[str, bool]             # variant -> its test binary was built
     error: str | None                  # the first compiler error
     expected: list[str]                # the tests the suite defines
-    verdicts: dict[str, dict[str, dict[str, typing.Any]]]  # variant -> test -> test_runner's verdict
+    verdicts: dict[str, dict[str, Json]]  # variant -> test -> test_runner's verdict
     findings: list[str]                # what the sandbox saw, each naming its variant
 
 
-def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict[str, typing.Any], who: str,
+def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, who: str,
                    status: progress_line.Status) -> Tested:
     """Builds and runs `who`'s tests, the first variant (FIRST_VARIANT) first: one build of every
     variant (and of the benchmark, unless --no-bench), in which ninja starts the first variant's
@@ -310,7 +310,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict[str
     expected = expected_tests(build_dir, manifest, lister)
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
-    verdicts: dict[str, dict[str, dict[str, typing.Any]]] = {}
+    verdicts: dict[str, dict[str, Json]] = {}
     findings: list[str] = []
     first_over = threading.Event()
 
@@ -325,7 +325,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict[str
             status.set(f"{variant} tests", progress_line.tests_text(
                 sum(c[0] for c in counts), len(expected), sum(c[1] for c in counts)))
 
-        def after(name: str, verdict: dict[str, typing.Any], left: list[str]) -> dict[str, str]:
+        def after(name: str, verdict: Json, left: list[str]) -> dict[str, str]:
             level = hang_level(manifest["name"], name, verdict)
             return {} if level is None else not_run_after_hang(name, variant, level, left)
 
@@ -336,10 +336,12 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict[str
                 lambda done, failed: shown(index, done, failed), skip, after)
         with concurrent.futures.ThreadPoolExecutor(max_workers=shards) as pool:
             suites = list(pool.map(shard, range(shards)))
-        verdicts[variant] = {name: verdict for suite in suites for name, verdict in suite.verdicts.items()}
+        verdicts[variant] = {name: verdict for suite in suites
+                             for name, verdict in suite.verdicts.items()}
         findings.extend(dict.fromkeys(f"at run time ({variant}): {finding}"
                                       for suite in suites for finding in suite.findings))
-        status.done(f"{variant} tests", f"    {variant}: {verdict_line(manifest['name'], verdicts[variant])}")
+        status.done(f"{variant} tests",
+                    f"    {variant}: {verdict_line(manifest['name'], verdicts[variant])}")
 
     skip: dict[str, str] = {}  # what the others do not run, once the first variant has run
     build = Build()
@@ -389,7 +391,8 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict[str
         if not built[variant] and build.stopped:
             # Not built because not needed: every test of it is one not to run (run_first).
             verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()}
-            status.say(f"    {variant}: not built: {verdict_line(manifest['name'], verdicts[variant])}")
+            status.say(f"    {variant}: not built: "
+                       f"{verdict_line(manifest['name'], verdicts[variant])}")
     return Tested(built, error, expected, verdicts, findings)
 
 
@@ -399,7 +402,7 @@ def test_level(name: str) -> int:
     return int(match["level"]) if match else 0
 
 
-def hang_level(kata: str, name: str, verdict: dict[str, typing.Any]) -> int | None:
+def hang_level(kata: str, name: str, verdict: Json) -> int | None:
     """The level of test `name` if it hung (the watchdog's verdict, or killed by the time limit),
     else None. Not a test that passed and whose process then did not exit: test_runner has its
     own way with those."""
@@ -418,7 +421,7 @@ def not_run_after_hang(name: str, variant: str, level: int, left: list[str]) -> 
     return {test: why for test in left if test_level(test) >= level}
 
 
-def verdict_line(kata: str, verdicts: dict[str, dict[str, typing.Any]]) -> str:
+def verdict_line(kata: str, verdicts: dict[str, Json]) -> str:
     """`58/58 passed`, or `49/58 passed, 9 failed (hang 9): first Liveness.L3_X`: a variant's
     tests, as soon as they have run."""
     not_run = [name for name, verdict in verdicts.items()
@@ -573,7 +576,7 @@ def replay_command(binary: str | Path, name: str, seed: int | None,
     return " ".join(shlex.quote(w) for w in words + [shown, f"--gtest_filter={name}"])
 
 
-def explain(output: str, kata: str, verdict: dict[str, typing.Any] | None = None) -> tuple[str, str]:
+def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, str]:
     """(kind, detail) of why a test failed, from its output and, if the way its process ended
     decided it, that (test_runner's "cause" and "ended")."""
     cause = (verdict or {}).get("cause")
@@ -583,7 +586,8 @@ def explain(output: str, kata: str, verdict: dict[str, typing.Any] | None = None
     match = SANITIZER.search(output)
     if match:
         frame = first_learner_frame(output, kata)
-        return "sanitizer", f"{match.group(1)}: {match.group(2)}" + (f" at {frame}" if frame else "")
+        return "sanitizer", (f"{match.group(1)}: {match.group(2)}"
+                             + (f" at {frame}" if frame else ""))
     match = UBSAN.search(output)
     if match:
         return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
@@ -606,9 +610,9 @@ def explain(output: str, kata: str, verdict: dict[str, typing.Any] | None = None
     return "crash", "the test process died without a report (crash, or killed by a limit)"
 
 
-def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, dict[str, typing.Any]],
+def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, Json],
                 build_dir: Path | None = None, binaries: dict[str, str] | None = None,
-                setarch: Sequence[str] = ()) -> list[dict[str, typing.Any]]:
+                setarch: Sequence[str] = ()) -> list[Json]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
     (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
     in `build_dir`)."""
@@ -619,7 +623,7 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
             if not match:
                 continue
             entry: Json = {"name": name, "variant": variant, "category": match["category"],
-                     "level": int(match["level"]), "passed": False}
+                           "level": int(match["level"]), "passed": False}
             verdict = verdicts.get(variant, {}).get(name)
             if verdict is None:  # not built, nor decided without it (build_and_test)
                 entry["failure"] = {"kind": "build", "detail": "did not compile"}
@@ -654,11 +658,13 @@ def write_junit(path: Path, reports: list[Json], who: str) -> None:
                               tests=str(len(report["tests"])),
                               failures=str(sum(not t["passed"] for t in report["tests"])))
         for test in report["tests"]:
-            case = ET.SubElement(suite, "testcase", classname=f"{report['kata']}/{who}/{test['variant']}",
+            case = ET.SubElement(suite, "testcase",
+                                 classname=f"{report['kata']}/{who}/{test['variant']}",
                                  name=test["name"], time=str(test.get("seconds", 0)))
             if not test["passed"]:
                 failure = test["failure"]
-                ET.SubElement(case, "failure", message=f"{failure['kind']}: {failure['detail']}"[:1000])
+                ET.SubElement(case, "failure",
+                              message=f"{failure['kind']}: {failure['detail']}"[:1000])
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
@@ -719,7 +725,7 @@ def _workload_filters(binary: Path, peers: bool, box: sandbox.Sandbox | None = N
     return filters, None
 
 
-def _printed_results(stdout: str) -> dict[str, typing.Any] | None:
+def _printed_results(stdout: str) -> Json | None:
     """The JSON document the benchmark printed (--benchmark_format=json), or None when the
     process's other output garbled it."""
     start = stdout.find('{\n  "context"')
@@ -731,14 +737,15 @@ def _printed_results(stdout: str) -> dict[str, typing.Any] | None:
 
 def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: str,
                      min_time: float, box: sandbox.Sandbox | None = None
-                     ) -> tuple[dict[str, typing.Any] | None, str | None, list[str]]:
+                     ) -> tuple[Json | None, str | None, list[str]]:
     """One run of the benchmark binary on the rows `row_filter` matches, in the sandbox `box`, its
     own directory out_dir: (its JSON document, or None, an error, [findings]). The document is
     the file the benchmark writes at the end, checked against the one it printed as it went: a
     process that rewrites its file at exit is named (docs/sandbox.md)."""
     box = box or sandbox.unsandboxed(ROOT, "not asked for")
     shutil.rmtree(out_dir, ignore_errors=True)
-    cmd = [str(binary), f"--benchmark_filter={row_filter}", f"--benchmark_repetitions={repetitions}",
+    cmd = [str(binary), f"--benchmark_filter={row_filter}",
+           f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
            "--benchmark_format=json", f"--benchmark_out={box.inside(out_dir)}/bench.json",
            "--benchmark_out_format=json"]
@@ -761,7 +768,7 @@ def _hung(row_filter: str) -> str:
     return f"the benchmark of {row_filter} did not finish in {BENCH_PROCESS_SECONDS} s"
 
 
-def _stopped(data: dict[str, typing.Any] | None, error: str | None, hung: bool) -> dict[str, typing.Any]:
+def _stopped(data: Json | None, error: str | None, hung: bool) -> Json:
     """The benchmark that stopped: no workload is scored (scoring the ones that ran would let a
     header drop those it is slow on), but the errors of the rows that ran are kept (a broken
     contract seen in one process scores the kata 0 whatever another did); and a process that
@@ -787,7 +794,7 @@ def _rounds(filters: list[str]) -> typing.Iterator[tuple[int, str]]:
 def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who: str,
                   min_time: float = BENCH_MIN_TIME, budget: float | None = None,
                   box: sandbox.Sandbox | None = None,
-                  findings: list[str] | None = None) -> dict[str, typing.Any] | None:
+                  findings: list[str] | None = None) -> Json | None:
     """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
     workload's learner and reference rows, interleaved, so the two are measured within a second or
     so of each other and a slow spell of the machine hits both. Round after round over every
@@ -812,7 +819,7 @@ def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who
 
 def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, peers: bool,
                    min_time: float, budget: float | None, box: sandbox.Sandbox | None,
-                   seen: list[str]) -> dict[str, typing.Any] | None:
+                   seen: list[str]) -> Json | None:
     filters, error = _workload_filters(binary, peers, box, seen)
     if error:
         return {"error": error}
@@ -833,7 +840,8 @@ def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, p
         if batch is None:
             break
         for row in batch.get("benchmarks", []):
-            row["process"] = process  # pairs the learner's rows with the reference's they ran beside
+            # pairs the learner's rows with the reference's they ran beside
+            row["process"] = process
         process += 1
         if data is None:
             data = batch
@@ -878,7 +886,8 @@ def _measured_rows(data: Json) -> tuple[list[tuple[str, str, Json]], dict[str, s
         elif _paired(match):
             for impl, counter in zip((match["impl"], PAIRED_WITH), PAIRED_COUNTERS):
                 if row.get(counter):
-                    rows.append((workload_name(match), impl, dict(row, items_per_second=row[counter])))
+                    rows.append((workload_name(match), impl,
+                                 dict(row, items_per_second=row[counter])))
         elif row.get("items_per_second"):
             rows.append((workload_name(match), match["impl"], row))
     return rows, errors
@@ -930,9 +939,10 @@ def summarize_benchmark(data: Json) -> Json:
         workloads[workload] = {}
         for impl, rates in impls.items():
             rates.sort()
-            summary: Json = {"iqm": scoring.interquartile_mean(rates), "median": rates[len(rates) // 2],
-                       "min": rates[0], "max": rates[-1], "runs": len(rates),
-                       "log_spread": scoring.log_spread(rates)}
+            summary: Json = {"iqm": scoring.interquartile_mean(rates),
+                             "median": rates[len(rates) // 2],
+                             "min": rates[0], "max": rates[-1], "runs": len(rates),
+                             "log_spread": scoring.log_spread(rates)}
             if pairs.get(workload, {}).get(impl):
                 summary["paired_log_ratios"] = [round(x, 6) for x in pairs[workload][impl]]
             workloads[workload][impl] = summary
@@ -994,7 +1004,7 @@ def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index:
     return report
 
 
-def copy_check(args: argparse.Namespace, build_dir: Path, manifest: dict[str, typing.Any], report: dict[str, typing.Any]) -> None:
+def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report: Json) -> None:
     """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
     is to the closest reference or answer of the corpus (None where there is no corpus: a
     learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
@@ -1011,8 +1021,8 @@ def copy_check(args: argparse.Namespace, build_dir: Path, manifest: dict[str, ty
         if args.class_mode:
             report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
                                    passed=False, note=what + ": scores 0 in class grading")
-        progress(f"{kata}: {what}" + ("" if args.class_mode else
-                                       " (a note here; class grading scores it 0)"))
+        progress(f"{kata}: {what}" + ("" if args.class_mode
+                                      else " (a note here; class grading scores it 0)"))
 
 
 def main() -> int:
@@ -1028,7 +1038,8 @@ def main() -> int:
                         help="time for each kata's benchmark, more repetitions if it allows "
                              f"(default: what the benchmark declares, else {BENCH_SECONDS})")
     parser.add_argument("--no-bench", action="store_true", help="skip the benchmarks")
-    parser.add_argument("--peers", action="store_true", help="benchmark the baselines and peers too")
+    parser.add_argument("--peers", action="store_true",
+                        help="benchmark the baselines and peers too")
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")

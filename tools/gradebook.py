@@ -55,7 +55,6 @@ class Learner:
             return f"https://github.com/{repo}.git" + (f"@{rev}" if rev else "")
         return self.repository
 
-
     def github(self) -> dict[str, str]:
         """{github: owner/name, ref: rev} for a GitHub repository (a workflow checks it out with
         its own token), else empty strings (./kata grade --submission clones it)."""

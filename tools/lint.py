@@ -25,20 +25,6 @@ MAX_LINE = 100
 # Files pycodestyle does not check yet (long lines written before the lint ran); each leaves this
 # list once clean, and a file not named here, a new one included, is checked.
 NOT_YET_PYCODESTYLE: list[str] = [
-    "tools/answers.py",
-    "tools/grade.py",
-    "tools/gradebook.py",
-    "tools/gtest_run.py",
-    "tools/history.py",
-    "tools/interview.py",
-    "tools/report_md.py",
-    "tools/sandbox.py",
-    "tools/sandbox_init.py",
-    "tools/scorecard.py",
-    "tools/scoring.py",
-    "tools/similarity.py",
-    "tools/submission.py",
-    "tools/test_runner.py",
     "tools/tests/answers_check_test.py",
     "tools/tests/answers_test.py",
     "tools/tests/export_template_test.py",
@@ -52,7 +38,6 @@ NOT_YET_PYCODESTYLE: list[str] = [
     "tools/tests/self_check_test.py",
     "tools/tests/submission_test.py",
     "tools/tests/test_runner_test.py",
-    "tools/validate_report.py",
 ]
 SHELL_SCRIPTS = ["kata", ".ci/run"]
 # tool -> the Debian package that has it

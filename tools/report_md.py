@@ -21,7 +21,8 @@ def render(document: Json) -> str:
         s = k["score"]
         ratio = f"{s['ratio_geomean']:.2f}" if s["ratio_geomean"] else "-"
         out.append(f"| {k['kata']} | {s['level']}/{s['max_level']} | {s['correctness']}/"
-                   f"{s['correctness_max']} | {s['performance']:g}/{s['performance_max']} | {ratio} | "
+                   f"{s['correctness_max']} | {s['performance']:g}/{s['performance_max']} | "
+                   f"{ratio} | "
                    f"{s['total']:g} | {'pass' if s['passed'] else 'not yet'} |")
     for k in document["katas"]:
         out += ["", f"## {k['kata']}", ""]
@@ -85,7 +86,8 @@ def chart(k: Json) -> list[str]:
     impls = sorted({i for w in workloads.values() for i in w},
                    key=lambda i: (i not in ("learner", "reference"), i != "learner", i))
     names = list(workloads)
-    out = ["", "Throughput (million items/s, interquartile mean of runs); bars in order: " + ", ".join(impls), "",
+    out = ["", "Throughput (million items/s, interquartile mean of runs); bars in order: "
+           + ", ".join(impls), "",
            "```mermaid", "xychart-beta", f'  title "{k["kata"]}"',
            "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
            '  y-axis "M items/s"']

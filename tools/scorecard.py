@@ -71,7 +71,8 @@ def render_kata(report: Json) -> list[str]:
     by_kind = collections.Counter(t["failure"]["kind"] for t in failures
                                   if not t["failure"].get("not_run"))
     if by_kind:
-        lines.append("  failures by kind: " + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
+        lines.append("  failures by kind: "
+                     + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
     # Tests the grader did not run after a hang: counted, with why, but not listed one by one.
     not_run: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for t in failures:
@@ -79,8 +80,9 @@ def render_kata(report: Json) -> list[str]:
             not_run[t["failure"]["detail"]][t["variant"]] += 1
     for why, variants in not_run.items():
         in_variants = ", ".join(f"{v} {n}" for v, n in variants.items())
-        lines += ["  " + line for line in _wrap(f"{sum(variants.values())} tests ({in_variants}) {why}",
-                                                WIDTH - 4, 4)]
+        lines += ["  " + line
+                  for line in _wrap(f"{sum(variants.values())} tests ({in_variants}) {why}",
+                                    WIDTH - 4, 4)]
     lines += failure_lines(report["kata"], [t for t in failures if not t["failure"].get("not_run")])
     found = scoring.ratios(report.get("benchmark"))
     if found:
@@ -135,9 +137,11 @@ def failure_lines(kata: str, failures: list[dict[str, Any]]) -> list[str]:
             lines.append(f"      {seed}replay: {failure['replay']}")
     for t in first[FAILURES_EXPLAINED:FAILURES_LISTED]:
         head = f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
-        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1) or [""])[0])
+        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1)
+                             or [""])[0])
     if len(first) > FAILURES_LISTED:
-        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more (./kata test {kata} shows each)")
+        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more "
+                     f"(./kata test {kata} shows each)")
     return lines
 
 

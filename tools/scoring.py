@@ -19,6 +19,7 @@ def category_counts(tests: Iterable[Json]) -> dict[tuple[str, str], list[int]]:
         counts[(t["category"], t["variant"])][0] += t["passed"]
     return counts
 
+
 # Correctness: 70 points in every kata, by level (docs/scoring.md, Correctness). Levels 1 and 2 are
 # the interview pass in every kata (the textbook answer reaches level 2), worth 30 and 20: such an
 # answer earns the same 50 whichever kata it is. What lies beyond the textbook (exact arithmetic, a
@@ -40,8 +41,8 @@ CONTRACT_BROKEN = "contract broken in the benchmark: "
 FULL_MARKS_RATIO = 0.95
 # The kata's ratio is a weighted geometric mean over its workloads, each weighted by how well this
 # run pinned the reference down there: the count of its repetitions over the variance of their log
-# throughput (an inverse-variance mean: a workload whose runs swing 10x says less than one whose runs
-# agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
+# throughput (an inverse-variance mean: a workload whose runs swing 10x says less than one whose
+# runs agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
 # typical one as if SHRINK_RUNS more repetitions had shown that; and EXTRA_SPREAD squared is added,
 # so no workload is trusted past a 20% spread a repetition however well its runs happened to agree
 # (docs/scoring.md, Weights). Only the reference's runs decide this weight: the learner cannot move
@@ -57,6 +58,7 @@ EXTRA_SPREAD = 0.2
 # noise a learner adds to a workload it is slow on moves no weight off it (docs/scoring.md,
 # Weights).
 PAIRED_EXTRA_SPREAD = 0.05
+
 
 class Ratio(NamedTuple):
     center: float

@@ -132,7 +132,8 @@ def corpus(kata: str, root: Path = ROOT) -> list[Path]:
             if p.is_file()]
 
 
-def check(kata: str, header: Path, root: Path = ROOT, skeleton: Path | None = None) -> dict[str, Any] | None:
+def check(kata: str, header: Path, root: Path = ROOT,
+          skeleton: Path | None = None) -> dict[str, Any] | None:
     """{"copied", "of", "similarity", "threshold"} of `header` against the kata's corpus (the
     closest header), or None when there is no corpus here (a learner's repository: the class
     grader checks it)."""

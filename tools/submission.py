@@ -111,7 +111,8 @@ def known_katas(tree: Path) -> list[str]:
     for kata_dir in sorted((tree / "katas").iterdir()):
         kata = kata_dir.name
         if any((kata_dir / "tests").glob("*.cc")) and (
-                not (tree / "solutions").is_dir() or (tree / "solutions" / kata / f"{kata}.h").is_file()):
+                not (tree / "solutions").is_dir()
+                or (tree / "solutions" / kata / f"{kata}.h").is_file()):
             found.append(kata)
     return found
 

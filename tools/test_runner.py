@@ -15,12 +15,11 @@ middle (a crash, a sanitizer report, the watchdog, std::exit), so the run goes i
      test, or between two tests) switches to one process per test, where a death is that test's.
 
 Each process gets the same limits as a ctest run: TEST_TIMEOUT seconds per test (measured from its
-`[ RUN ]` line, so a suite's length does not count against one test), EXIT_GRACE seconds from gtest's
-summary line to its exit (static destructors and the sanitizers' checks at exit; a header whose
-static object never lets the process end would otherwise cost TEST_TIMEOUT for every test run
-alone to find whose it is), and OUTPUT_LIMIT bytes of
-output (RLIMIT_FSIZE, see limit_output: a process that writes more is killed by SIGXFSZ, and its
-test reported).
+`[ RUN ]` line, so a suite's length does not count against one test), EXIT_GRACE seconds from
+gtest's summary line to its exit (static destructors and the sanitizers' checks at exit; a header
+whose static object never lets the process end would otherwise cost TEST_TIMEOUT for every test
+run alone to find whose it is), and OUTPUT_LIMIT bytes of output (RLIMIT_FSIZE, see limit_output:
+a process that writes more is killed by SIGXFSZ, and its test reported).
 
 Each process runs in the grader's sandbox (tools/sandbox.py, docs/sandbox.md), in a fresh directory
 of its own that is the only place it can write: what it tried there that it must not (a write into
@@ -97,8 +96,10 @@ class _Progress:
         cut = chunk.rfind(b"\n") + 1
         self.read += cut
         text = chunk[:cut].decode("utf-8", "replace")
-        markers: list[tuple[int, str | None]] = [(m.start(), m.group(1)) for m in RUN.finditer(text)]
-        markers += [(m.start(), None) for pattern in (OK, FAILED_TEST) for m in pattern.finditer(text)]
+        markers: list[tuple[int, str | None]] = [(m.start(), m.group(1))
+                                                 for m in RUN.finditer(text)]
+        markers += [(m.start(), None) for pattern in (OK, FAILED_TEST)
+                    for m in pattern.finditer(text)]
         for _, running in sorted(markers, key=lambda marker: marker[0]):
             self.current = running
             self.since = time.monotonic()
@@ -171,7 +172,8 @@ def _gtest_report(xml: Path) -> dict[str, tuple[str, float]] | None:
 
 
 def _blocks(output: str) -> dict[str, tuple[str, str | None]]:
-    """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or None)}."""
+    """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or
+    None)}."""
     starts = [(m.start(), m.group(1)) for m in RUN.finditer(output)]
     summary = SUMMARY.search(output, starts[-1][0]) if starts else None
     blocks: dict[str, tuple[str, str | None]] = {}
@@ -200,7 +202,8 @@ def _describe_exit(code: int | str | None) -> str:
 
 # Why the process, and not an assertion, decided a failed test (verdict["cause"]):
 TIMEOUT = "timeout"      # killed after TEST_TIMEOUT seconds in the test (or before any test)
-EXIT_0 = "exit_0"        # the process exited 0 in the middle of the test, or before gtest reported it
+# EXIT_0: the process exited 0 in the middle of the test, or before gtest reported it
+EXIT_0 = "exit_0"
 NOT_RUN = "not_run"      # the process ended before the test started, or gtest skipped it
 DIED = "died"            # a signal or an unexpected exit status, during the test or after it passed
 HUNG_AT_EXIT = "hung_at_exit"  # passed, then its process did not exit within EXIT_GRACE seconds
@@ -240,7 +243,8 @@ def _decide_finished(batch: list[str], report: dict[str, tuple[str, float]],
             now[name] = {"passed": True, "seconds": seconds, "output": ""}
         elif verdict == "passed" and len(batch) == 1:
             tail = output[max(output.rfind("[==========] "), 0):]
-            now[name] = _failed(_clip(tail), seconds, cause, f"the test passed, then the process {after}")
+            now[name] = _failed(_clip(tail), seconds, cause,
+                                f"the test passed, then the process {after}")
         elif verdict == "passed":
             continue  # run it again on its own to see whose it is
         elif verdict == "failed":
@@ -266,9 +270,11 @@ def _decide_died(batch: list[str], blocks: dict[str, tuple[str, str | None]], co
             now[name] = _failed(text, seconds, TIMEOUT,
                                 f"the test did not finish in {TEST_TIMEOUT} s and was killed")
         elif code == 0:
-            now[name] = _failed(text, seconds, EXIT_0, "the process exited 0 in the middle of this test")
+            now[name] = _failed(text, seconds, EXIT_0,
+                                "the process exited 0 in the middle of this test")
         else:
-            now[name] = _failed(text, seconds, DIED, f"the process {_describe_exit(code)} during this test")
+            now[name] = _failed(text, seconds, DIED,
+                                f"the process {_describe_exit(code)} during this test")
     return now
 
 
@@ -279,9 +285,11 @@ def _decide_alone(name: str, blocks: dict[str, tuple[str, str | None]], output: 
         return _failed(_clip(output), 0.0, TIMEOUT,
                        f"the test binary hung for {TEST_TIMEOUT} s before running this test")
     if code == 0 and name in blocks:
-        return _failed(_clip(output), 0.0, EXIT_0, "the process exited 0 before gtest reported this test")
+        return _failed(_clip(output), 0.0, EXIT_0,
+                       "the process exited 0 before gtest reported this test")
     if code == 0:
-        return _failed(_clip(output), 0.0, NOT_RUN, "the test binary exited 0 without running this test")
+        return _failed(_clip(output), 0.0, NOT_RUN,
+                       "the test binary exited 0 without running this test")
     return _failed(_clip(output), 0.0, NOT_RUN,
                    f"the test binary {_describe_exit(code)} before running this test")
 
@@ -370,7 +378,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         started = time.monotonic()
         # --gtest_brief=0 whatever the environment says: every test's markers in the output.
         command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
-                                    f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
+                                   f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
         code, killed_in, seen = _run_process(command, log, out_dir, box, show)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
