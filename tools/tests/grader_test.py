@@ -36,6 +36,8 @@ from scoring import Json  # noqa: E402
 Check = Callable[[Json], str | None]
 
 # submission -> check(report) returning None when the verdict is right, else what is wrong.
+
+
 def failure_kinds(report: Json) -> set[str]:
     return {t["failure"]["kind"] for t in report["tests"] if not t["passed"]}
 
@@ -339,7 +341,8 @@ def grade(build: Path, names: list[str], options: list[str], env: dict[str, str]
     """One grader run over the named submissions; their reports into `reports`; the problems."""
     katas = [f"counter_{name}" for name in names]
     out = build / "reports"
-    (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
+    # a report left from an earlier run proves nothing
+    (out / "report.json").unlink(missing_ok=True)
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--build-dir",
                            str(build), "--out", str(out), *options, *katas],

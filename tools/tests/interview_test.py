@@ -70,7 +70,8 @@ def check_readmes() -> list[str]:
         if any(line in loaded.prompt for line in hint_lines) or "Hint" in loaded.prompt:
             problems.append(f"{kata}: the prompt holds a hint")
         if len(loaded.prompt) < 100:
-            problems.append(f"{kata}: the prompt is {len(loaded.prompt)} characters: {loaded.prompt}")
+            problems.append(f"{kata}: the prompt is {len(loaded.prompt)} characters: "
+                            f"{loaded.prompt}")
         if len(loaded.questions) < 3:
             problems.append(f"{kata}: {len(loaded.questions)} follow-up questions, want 3 or more")
         for question in loaded.questions:

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""tools/scoring.py on made-up results (ctest: grader/scoring, label harness): the correctness points
-of each level in a kata of 1 to 6 levels (docs/scoring.md, Correctness), and the performance ratio
-on made-up benchmark summaries: how workloads are weighted (docs/scoring.md, Performance), that
-nothing the learner's rows do can move a weight, and that a ratio is taken within each benchmark
-process (grade.summarize_benchmark), so what slowed a whole process cancels out, also when the two
-ran in turns in one row."""
+"""tools/scoring.py on made-up results (ctest: grader/scoring, label harness): the correctness
+points of each level in a kata of 1 to 6 levels (docs/scoring.md, Correctness), and the performance
+ratio on made-up benchmark summaries: how workloads are weighted (docs/scoring.md, Performance),
+that nothing the learner's rows do can move a weight, and that a ratio is taken within each
+benchmark process (grade.summarize_benchmark), so what slowed a whole process cancels out, also
+when the two ran in turns in one row."""
 import math
 import re
 import sys
@@ -42,13 +42,13 @@ class Weights(unittest.TestCase):
     def test_a_swinging_workload_counts_for_less_than_a_steady_one(self) -> None:
         steady = (row(90, 0.05), row(100, 0.05))
         ratio, found = ratio_of(bench(steady=steady, steady2=steady, steady3=steady,
-                                                 swinging=(row(200, 1.0), row(100, 1.0))))
+                                      swinging=(row(200, 1.0), row(100, 1.0))))
         self.assertGreater(found["steady"].weight, 10 * found["swinging"].weight)
         self.assertLess(ratio, 1.0)  # the steady workload's 0.9 decides, not the swinging 2.0
 
     def test_equal_spreads_give_the_plain_geometric_mean(self) -> None:
         ratio, _ = ratio_of(bench(a=(row(80, 0.2), row(100, 0.2)),
-                                             b=(row(125, 0.2), row(100, 0.2))))
+                                  b=(row(125, 0.2), row(100, 0.2))))
         self.assertAlmostEqual(ratio, math.sqrt(0.8 * 1.25))
 
     def test_the_learners_spread_across_processes_moves_no_weight(self) -> None:
@@ -58,7 +58,7 @@ class Weights(unittest.TestCase):
 
     def test_no_workload_takes_the_whole_score_because_its_runs_agreed(self) -> None:
         _, found = ratio_of(bench(exact=(row(100, 0.0), row(100, 0.0)),
-                                             usual=(row(100, 0.2), row(100, 0.2))))
+                                  usual=(row(100, 0.2), row(100, 0.2))))
         shares = scoring.weight_shares(found)
         self.assertLess(shares["exact"], 0.75)
 
@@ -92,7 +92,8 @@ class Weights(unittest.TestCase):
         self.assertLessEqual(ratio_of(gaming)[0], ratio_of(honest)[0] + 1e-9)
 
 
-def rows(process: int, impl: str, *rates: float, workload: str = "BM_Put<{}>/threads:2") -> list[Json]:
+def rows(process: int, impl: str, *rates: float,
+         workload: str = "BM_Put<{}>/threads:2") -> list[Json]:
     """Google Benchmark iteration rows of one implementation in one benchmark process."""
     return [{"name": workload.format(impl), "run_type": "iteration", "items_per_second": rate,
              "process": process} for rate in rates]
@@ -126,7 +127,8 @@ class Pairing(unittest.TestCase):
 
     def test_rows_without_a_process_are_scored_on_their_centers(self) -> None:
         data = {"benchmarks": [{k: v for k, v in r.items() if k != "process"}
-                               for r in rows(0, "learner", 80, 80) + rows(0, "reference", 100, 100)]}
+                               for r in rows(0, "learner", 80, 80)
+                               + rows(0, "reference", 100, 100)]}
         summary = grade.summarize_benchmark(data)
         self.assertNotIn("paired_log_ratios", summary["workloads"]["BM_Put/threads:2"]["learner"])
         self.assertAlmostEqual(ratio_of(summary)[0], 0.8)
@@ -229,7 +231,8 @@ class Performance(unittest.TestCase):
         score = scoring.score(report)
         self.assertEqual(score["performance"], 0)
         self.assertIn("a reader saw a write half done", score["note"])
-        report["benchmark"]["errors"] = {"std_mutex": "threw: x"}  # a peer's error is not the learner's
+        # a peer's error is not the learner's
+        report["benchmark"]["errors"] = {"std_mutex": "threw: x"}
         self.assertEqual(scoring.score(report)["performance"], 30)
 
     def test_a_contract_broken_in_the_benchmark_scores_0(self) -> None:

@@ -23,7 +23,6 @@ import scoring  # noqa: E402
 import validate_report  # noqa: E402
 
 
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--build-dir", required=True)

@@ -123,7 +123,8 @@ def grade(source: str, work: Path, out: Path) -> dict[str, Any]:
                            source, "--work", str(work), "--out", str(out), "--no-bench",
                            "--jobs", "2", KATA], capture_output=True, text=True, timeout=2400)
     print(proc.stdout[-1500:], proc.stderr[-1500:])
-    expect(proc.returncode == 1, f"{source}: graded, below the passing bar (exit {proc.returncode})")
+    expect(proc.returncode == 1,
+           f"{source}: graded, below the passing bar (exit {proc.returncode})")
     report: dict[str, Any] = json.loads((out / "report.json").read_text())
     return report
 

@@ -227,7 +227,8 @@ class RunSuiteTest(unittest.TestCase):
         finally:
             test_runner.EXIT_GRACE = saved
 
-    def test_a_hang_at_exit_is_killed_after_the_grace_and_found_by_running_each_test_alone(self) -> None:
+    def test_a_hang_at_exit_is_killed_after_the_grace_and_found_by_running_each_test_alone(
+            self) -> None:
         started = time.monotonic()
         verdicts = self.short_exit_grace("a_pass", "b_hangatexit", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
@@ -250,7 +251,8 @@ class RunSuiteTest(unittest.TestCase):
     def test_exit_at_startup_leaves_every_test_unrun(self) -> None:
         verdicts = self.run_suite("a_exit_at_startup", "b_exit_at_startup")
         for verdict in verdicts.values():
-            self.assert_failed(verdict, ended="without running this test", cause=test_runner.NOT_RUN)
+            self.assert_failed(verdict, ended="without running this test",
+                               cause=test_runner.NOT_RUN)
 
     def test_a_hang_is_killed_after_the_timeout_and_named(self) -> None:
         # Long enough for the fake (an interpreter, in a sandbox) to start on a loaded machine:
