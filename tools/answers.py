@@ -115,8 +115,8 @@ def parse(text: str, where: str) -> Expectation:
                         f"known: {', '.join(sorted(KINDS))}")
     caught_level = int(test["level"])
     if caught_level != level + 1:
-        raise BadAnswer(f"{where}: caught first by a level-{caught_level} test, so it reaches level "
-                        f"{caught_level - 1}, but it declares level {level}")
+        raise BadAnswer(f"{where}: caught first by a level-{caught_level} test, so it reaches "
+                        f"level {caught_level - 1}, but it declares level {level}")
     return Expectation(design_text, level, test["test"], caught_level, test["kind"], variants)
 
 
@@ -142,7 +142,8 @@ def variants_of(expectation: Expectation, available: list[str], where: str) -> l
 
 
 def short_name(full: str) -> str | None:
-    """Category.L<n>_Name of a full gtest name (Threads/Concurrency.L1_X/p2_c2 -> Concurrency.L1_X)."""
+    """Category.L<n>_Name of a full gtest name (Threads/Concurrency.L1_X/p2_c2 ->
+    Concurrency.L1_X)."""
     import grade  # noqa: E402  (see the imports)
     match = grade.TEST_NAME.match(full)
     return f"{match['category']}.L{match['level']}_{match['test']}" if match else None

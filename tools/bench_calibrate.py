@@ -15,14 +15,16 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grade  # noqa: E402
 import scoring  # noqa: E402
 
 
-ESTIMATORS = {
+ESTIMATORS: dict[str, Callable[[list[float]], float]] = {
     "median": lambda xs: statistics.median(xs),
     "iqm": scoring.interquartile_mean,
     "harmonic mean": statistics.harmonic_mean,
@@ -32,16 +34,16 @@ ESTIMATORS = {
 }
 
 
-def geomean(values):
+def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
-def log_sd(values):
-    values = [math.log(v) for v in values if v]
-    return statistics.stdev(values) if len(values) > 1 else float("nan")
+def log_sd(values: list[float | None]) -> float:
+    logs = [math.log(v) for v in values if v]
+    return statistics.stdev(logs) if len(logs) > 1 else float("nan")
 
 
-def without_pairs(summary):
+def without_pairs(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     """The summary as the grader scored it before processes were paired: ratios of centers."""
     summary = copy.deepcopy(summary)
     for impls in (summary or {}).get("workloads", {}).values():
@@ -50,7 +52,7 @@ def without_pairs(summary):
     return summary
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
     parser.add_argument("--runs", type=int, default=5)
@@ -69,7 +71,10 @@ def main():
     out = Path(args.out) if args.out else build / "calibration"
     out.mkdir(parents=True, exist_ok=True)
     for kata in katas:
-        scored, unpaired, seconds, raws = [], [], [], []
+        scored: list[float | None] = []
+        unpaired: list[float | None] = []
+        seconds: list[float] = []
+        raws: list[dict[str, dict[str, list[float]]]] = []
         for run in range(args.runs):
             started = time.monotonic()
             summary = grade.run_benchmark(build, kata, args.repetitions, False, "reference",
@@ -95,7 +100,7 @@ def main():
                                         if impls.get("learner") and impls.get("reference")]))
             print(f"  {name:>16}: " + ", ".join(f"{r:.3f}" for r in per_run)
                   + f"   (max |r-1| {max(abs(r - 1) for r in per_run):.3f})")
-        worst = {}
+        worst: dict[str, float] = {}
         for raw in raws:
             for workload, impls in raw.items():
                 for impl, xs in impls.items():

@@ -57,6 +57,7 @@ import sandbox  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
+from scoring import Json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
@@ -78,12 +79,12 @@ TEST_NAME = re.compile(r"^(?:(?P<instance>\w+)/)?(?P<category>\w+)\.L(?P<level>\
 SKIP_STATIC_CHECKS_ENV = "KATA_GRADER_TEST_SKIP_POLICY"
 
 
-def progress(message):
+def progress(message: str) -> None:
     bold, reset = ("\033[1m", "\033[0m") if sys.stderr.isatty() else ("", "")
     print(f"{bold}==> {message}{reset}", file=sys.stderr, flush=True)
 
 
-def registered_katas(build_dir):
+def registered_katas(build_dir: Path) -> dict[str, Json]:
     """{name: manifest} of the katas the build registered (cmake/Kata.cmake writes them)."""
     return {p.stem: json.loads(p.read_text()) for p in sorted((build_dir / "katas").glob("*.json"))}
 
@@ -93,17 +94,18 @@ def registered_katas(build_dir):
 ROLE = {"kata": "learner", "reference": "reference"}
 
 
-def test_target(manifest: dict, who: str, variant: str) -> str:
+def test_target(manifest: Json, who: str, variant: str) -> str:
     """The name of `who`'s test binary in `variant`, as kata_add() registered it in the manifest."""
-    return manifest["targets"][ROLE[who]][variant]
+    return str(manifest["targets"][ROLE[who]][variant])
 
 
-def benchmark_target(manifest: dict, who: str) -> str | None:
+def benchmark_target(manifest: Json, who: str) -> str | None:
     """The benchmark binary that measures `who` (the reference's is the self-check), if any."""
-    return manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+    target = manifest["targets"]["self-check" if who == "reference" else "benchmark"]
+    return None if target is None else str(target)
 
 
-def answer_manifest(known: dict, spec: str) -> dict | None:
+def answer_manifest(known: Json, spec: str) -> Json | None:
     """The manifest of the kata of answer `spec` ("<kata>/<name>", docs/answers.md) with the answer
     in the learner's place, in the variants its verdict needs, and no benchmark; None if the build
     registered no such answer."""
@@ -119,7 +121,7 @@ def answer_manifest(known: dict, spec: str) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 # 1. Tampering: the header policy (docs/header_policy.md), static, before anything is built
 
-def tamper_findings(build_dir, manifest):
+def tamper_findings(build_dir: Path, manifest: Json) -> list[str]:
     """Every violation of the header policy by the learner's header, `file:line: rule: what`,
     checked with the flags of every build of it (compile_commands.json). A check that cannot run
     is a finding too: the policy fails closed."""
@@ -143,7 +145,7 @@ def tamper_findings(build_dir, manifest):
 FIRST_ERROR = re.compile(r"^(?P<where>[^\s:]+:\d+:\d+): (?:fatal )?error: (?P<what>.*)$", re.M)
 
 
-def clean_binaries(build_dir: Path, manifest: dict, who: str) -> None:
+def clean_binaries(build_dir: Path, manifest: Json, who: str) -> None:
     """Removes the learner's test binaries and benchmark: a header that no longer compiles must show
     as not built, never as its last good binary."""
     if who != "kata":
@@ -160,7 +162,7 @@ class Build:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[str] | None = None
         self.stopped = False
 
     def stop(self) -> None:
@@ -251,7 +253,7 @@ def build_targets(build_dir: Path, targets: list[str], jobs: int,
 # ---------------------------------------------------------------------------------------------
 # 3. Tests
 
-def test_lister(manifest):
+def test_lister(manifest: Json) -> str:
     """The binary the suite's tests are listed from: the reference's (same sources), or in a
     learner's repository, which has no reference (./kata export-template), the skeleton's."""
     return test_target(manifest, "reference" if manifest.get("reference", True) else "skeleton",
@@ -263,7 +265,7 @@ NO_REFERENCE_NOTE = ("performance and the copy check are scored by the class gra
                      "references, which this repository does not have")
 
 
-def expected_tests(build_dir, manifest, lister=None):
+def expected_tests(build_dir: Path, manifest: Json, lister: str | None = None) -> list[str]:
     """The tests the suite defines, listed from the reference's binary (same sources), or
     `lister`'s (test_lister)."""
     binary = build_dir / (lister or test_target(manifest, "reference", "plain"))
@@ -284,11 +286,11 @@ class Tested(typing.NamedTuple):
     built: dict[str, bool]             # variant -> its test binary was built
     error: str | None                  # the first compiler error
     expected: list[str]                # the tests the suite defines
-    verdicts: dict[str, dict[str, dict]]  # variant -> test -> test_runner's verdict
+    verdicts: dict[str, dict[str, Json]]  # variant -> test -> test_runner's verdict
     findings: list[str]                # what the sandbox saw, each naming its variant
 
 
-def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, who: str,
+def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, who: str,
                    status: progress_line.Status) -> Tested:
     """Builds and runs `who`'s tests, the first variant (FIRST_VARIANT) first: one build of every
     variant (and of the benchmark, unless --no-bench), in which ninja starts the first variant's
@@ -308,7 +310,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
     expected = expected_tests(build_dir, manifest, lister)
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
-    verdicts: dict[str, dict[str, dict]] = {}
+    verdicts: dict[str, dict[str, Json]] = {}
     findings: list[str] = []
     first_over = threading.Event()
 
@@ -323,7 +325,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
             status.set(f"{variant} tests", progress_line.tests_text(
                 sum(c[0] for c in counts), len(expected), sum(c[1] for c in counts)))
 
-        def after(name: str, verdict: dict, left: list[str]) -> dict[str, str]:
+        def after(name: str, verdict: Json, left: list[str]) -> dict[str, str]:
             level = hang_level(manifest["name"], name, verdict)
             return {} if level is None else not_run_after_hang(name, variant, level, left)
 
@@ -334,10 +336,12 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
                 lambda done, failed: shown(index, done, failed), skip, after)
         with concurrent.futures.ThreadPoolExecutor(max_workers=shards) as pool:
             suites = list(pool.map(shard, range(shards)))
-        verdicts[variant] = {name: verdict for suite in suites for name, verdict in suite.verdicts.items()}
+        verdicts[variant] = {name: verdict for suite in suites
+                             for name, verdict in suite.verdicts.items()}
         findings.extend(dict.fromkeys(f"at run time ({variant}): {finding}"
                                       for suite in suites for finding in suite.findings))
-        status.done(f"{variant} tests", f"    {variant}: {verdict_line(manifest['name'], verdicts[variant])}")
+        status.done(f"{variant} tests",
+                    f"    {variant}: {verdict_line(manifest['name'], verdicts[variant])}")
 
     skip: dict[str, str] = {}  # what the others do not run, once the first variant has run
     build = Build()
@@ -363,7 +367,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
 
     binaries = {test_target(manifest, who, v): v for v in variants}
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(variants)) as pool:
-        runs: dict[str, concurrent.futures.Future] = {}
+        runs: dict[str, concurrent.futures.Future[None]] = {}
 
         def linked(target: str) -> None:
             variant = binaries.get(target)
@@ -387,7 +391,8 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: dict, wh
         if not built[variant] and build.stopped:
             # Not built because not needed: every test of it is one not to run (run_first).
             verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()}
-            status.say(f"    {variant}: not built: {verdict_line(manifest['name'], verdicts[variant])}")
+            status.say(f"    {variant}: not built: "
+                       f"{verdict_line(manifest['name'], verdicts[variant])}")
     return Tested(built, error, expected, verdicts, findings)
 
 
@@ -397,7 +402,7 @@ def test_level(name: str) -> int:
     return int(match["level"]) if match else 0
 
 
-def hang_level(kata: str, name: str, verdict: dict) -> int | None:
+def hang_level(kata: str, name: str, verdict: Json) -> int | None:
     """The level of test `name` if it hung (the watchdog's verdict, or killed by the time limit),
     else None. Not a test that passed and whose process then did not exit: test_runner has its
     own way with those."""
@@ -416,7 +421,7 @@ def not_run_after_hang(name: str, variant: str, level: int, left: list[str]) -> 
     return {test: why for test in left if test_level(test) >= level}
 
 
-def verdict_line(kata: str, verdicts: dict[str, dict]) -> str:
+def verdict_line(kata: str, verdicts: dict[str, Json]) -> str:
     """`58/58 passed`, or `49/58 passed, 9 failed (hang 9): first Liveness.L3_X`: a variant's
     tests, as soon as they have run."""
     not_run = [name for name, verdict in verdicts.items()
@@ -439,7 +444,7 @@ SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|Le
 UBSAN = re.compile(r"runtime error: (.*)")
 
 
-def first_learner_frame(output, kata):
+def first_learner_frame(output: str, kata: str) -> str | None:
     match = re.search(rf"(katas/{kata}/{kata}\.h:\d+)", output)
     return match.group(1) if match else None
 
@@ -571,7 +576,7 @@ def replay_command(binary: str | Path, name: str, seed: int | None,
     return " ".join(shlex.quote(w) for w in words + [shown, f"--gtest_filter={name}"])
 
 
-def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, str]:
+def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, str]:
     """(kind, detail) of why a test failed, from its output and, if the way its process ended
     decided it, that (test_runner's "cause" and "ended")."""
     cause = (verdict or {}).get("cause")
@@ -581,7 +586,8 @@ def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, s
     match = SANITIZER.search(output)
     if match:
         frame = first_learner_frame(output, kata)
-        return "sanitizer", f"{match.group(1)}: {match.group(2)}" + (f" at {frame}" if frame else "")
+        return "sanitizer", (f"{match.group(1)}: {match.group(2)}"
+                             + (f" at {frame}" if frame else ""))
     match = UBSAN.search(output)
     if match:
         return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
@@ -599,13 +605,14 @@ def explain(output: str, kata: str, verdict: dict | None = None) -> tuple[str, s
     if found:
         return found[0], _shorten(found[1])
     if cause:
+        assert verdict is not None  # the cause is the verdict's
         return CAUSE_KINDS[cause], verdict["ended"] + CAUSE_HINTS.get(cause, "")
     return "crash", "the test process died without a report (crash, or killed by a limit)"
 
 
-def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, dict],
+def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, Json],
                 build_dir: Path | None = None, binaries: dict[str, str] | None = None,
-                setarch: Sequence[str] = ()) -> list[dict]:
+                setarch: Sequence[str] = ()) -> list[Json]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
     (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
     in `build_dir`)."""
@@ -615,8 +622,8 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
             match = TEST_NAME.match(name)
             if not match:
                 continue
-            entry = {"name": name, "variant": variant, "category": match["category"],
-                     "level": int(match["level"]), "passed": False}
+            entry: Json = {"name": name, "variant": variant, "category": match["category"],
+                           "level": int(match["level"]), "passed": False}
             verdict = verdicts.get(variant, {}).get(name)
             if verdict is None:  # not built, nor decided without it (build_and_test)
                 entry["failure"] = {"kind": "build", "detail": "did not compile"}
@@ -643,7 +650,7 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
     return tests
 
 
-def write_junit(path, reports, who):
+def write_junit(path: Path, reports: list[Json], who: str) -> None:
     """JUnit XML of every graded test, for CI systems that show test results."""
     root = ET.Element("testsuites")
     for report in reports:
@@ -651,11 +658,13 @@ def write_junit(path, reports, who):
                               tests=str(len(report["tests"])),
                               failures=str(sum(not t["passed"] for t in report["tests"])))
         for test in report["tests"]:
-            case = ET.SubElement(suite, "testcase", classname=f"{report['kata']}/{who}/{test['variant']}",
+            case = ET.SubElement(suite, "testcase",
+                                 classname=f"{report['kata']}/{who}/{test['variant']}",
                                  name=test["name"], time=str(test.get("seconds", 0)))
             if not test["passed"]:
                 failure = test["failure"]
-                ET.SubElement(case, "failure", message=f"{failure['kind']}: {failure['detail']}"[:1000])
+                ET.SubElement(case, "failure",
+                              message=f"{failure['kind']}: {failure['detail']}"[:1000])
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
@@ -671,11 +680,11 @@ PAIRED_WITH = "reference"
 PAIRED_COUNTERS = ("first_items_per_second", "second_items_per_second")
 
 
-def _paired(match):
+def _paired(match: re.Match[str]) -> bool:
     return match["impl"] == "learner" and match["extra"] == PAIRED_WITH
 
 
-def _regex_escape(text):
+def _regex_escape(text: str) -> str:
     """`text` as a literal in Google Benchmark's filter (a POSIX extended regular expression,
     which has no \\w and few escapes: special characters go in brackets)."""
     special = {"]": "[]]", "^": "\\^", "\\": "\\\\"}
@@ -716,7 +725,7 @@ def _workload_filters(binary: Path, peers: bool, box: sandbox.Sandbox | None = N
     return filters, None
 
 
-def _printed_results(stdout: str) -> dict | None:
+def _printed_results(stdout: str) -> Json | None:
     """The JSON document the benchmark printed (--benchmark_format=json), or None when the
     process's other output garbled it."""
     start = stdout.find('{\n  "context"')
@@ -728,14 +737,15 @@ def _printed_results(stdout: str) -> dict | None:
 
 def _benchmark_batch(binary: Path, out_dir: Path, repetitions: int, row_filter: str,
                      min_time: float, box: sandbox.Sandbox | None = None
-                     ) -> tuple[dict | None, str | None, list[str]]:
+                     ) -> tuple[Json | None, str | None, list[str]]:
     """One run of the benchmark binary on the rows `row_filter` matches, in the sandbox `box`, its
     own directory out_dir: (its JSON document, or None, an error, [findings]). The document is
     the file the benchmark writes at the end, checked against the one it printed as it went: a
     process that rewrites its file at exit is named (docs/sandbox.md)."""
     box = box or sandbox.unsandboxed(ROOT, "not asked for")
     shutil.rmtree(out_dir, ignore_errors=True)
-    cmd = [str(binary), f"--benchmark_filter={row_filter}", f"--benchmark_repetitions={repetitions}",
+    cmd = [str(binary), f"--benchmark_filter={row_filter}",
+           f"--benchmark_repetitions={repetitions}",
            "--benchmark_enable_random_interleaving=true", f"--benchmark_min_time={min_time}",
            "--benchmark_format=json", f"--benchmark_out={box.inside(out_dir)}/bench.json",
            "--benchmark_out_format=json"]
@@ -758,7 +768,7 @@ def _hung(row_filter: str) -> str:
     return f"the benchmark of {row_filter} did not finish in {BENCH_PROCESS_SECONDS} s"
 
 
-def _stopped(data: dict | None, error: str, hung: bool) -> dict:
+def _stopped(data: Json | None, error: str | None, hung: bool) -> Json:
     """The benchmark that stopped: no workload is scored (scoring the ones that ran would let a
     header drop those it is slow on), but the errors of the rows that ran are kept (a broken
     contract seen in one process scores the kata 0 whatever another did); and a process that
@@ -771,7 +781,7 @@ def _stopped(data: dict | None, error: str, hung: bool) -> dict:
     return {"error": error, "workloads": {}, "errors": errors}
 
 
-def _rounds(filters):
+def _rounds(filters: list[str]) -> typing.Iterator[tuple[int, str]]:
     """(round number, filter) for ever: every workload once a round, in an order shuffled per round
     (the same for every grading)."""
     for round_number in itertools.count():
@@ -784,7 +794,7 @@ def _rounds(filters):
 def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who: str,
                   min_time: float = BENCH_MIN_TIME, budget: float | None = None,
                   box: sandbox.Sandbox | None = None,
-                  findings: list[str] | None = None) -> dict | None:
+                  findings: list[str] | None = None) -> Json | None:
     """Runs the kata's benchmark one workload at a time: a process runs `repetitions` of the
     workload's learner and reference rows, interleaved, so the two are measured within a second or
     so of each other and a slow spell of the machine hits both. Round after round over every
@@ -798,7 +808,7 @@ def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who
     binary = build_dir / bench if bench else None
     if binary is None or not binary.exists():
         return None
-    seen = []
+    seen: list[str] = []
     findings = findings if findings is not None else []
     try:
         return _run_benchmark(build_dir, kata, binary, repetitions, peers, min_time, budget, box,
@@ -809,7 +819,7 @@ def run_benchmark(build_dir: Path, kata: str, repetitions: int, peers: bool, who
 
 def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, peers: bool,
                    min_time: float, budget: float | None, box: sandbox.Sandbox | None,
-                   seen: list[str]) -> dict | None:
+                   seen: list[str]) -> Json | None:
     filters, error = _workload_filters(binary, peers, box, seen)
     if error:
         return {"error": error}
@@ -817,8 +827,10 @@ def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, p
     started = time.monotonic()
     data, process = None, 0
     for round_number, row_filter in _rounds(filters):
-        if round_number > 0 and time.monotonic() - started >= budget:
-            break
+        if round_number > 0:
+            assert budget is not None  # set from the first round's results
+            if time.monotonic() - started >= budget:
+                break
         batch, error, found = _benchmark_batch(binary, runs / f"process-{process}", repetitions,
                                                row_filter, min_time, box)
         seen += found
@@ -828,7 +840,8 @@ def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, p
         if batch is None:
             break
         for row in batch.get("benchmarks", []):
-            row["process"] = process  # pairs the learner's rows with the reference's they ran beside
+            # pairs the learner's rows with the reference's they ran beside
+            row["process"] = process
         process += 1
         if data is None:
             data = batch
@@ -838,13 +851,14 @@ def _run_benchmark(build_dir: Path, kata: str, binary: Path, repetitions: int, p
             data["benchmarks"] += batch.get("benchmarks", [])
     shutil.rmtree(runs, ignore_errors=True)
     (build_dir / f"bench-{kata}.json").write_text(json.dumps(data))
+    assert data is not None  # the first round ran, or it returned
     summary = summarize_benchmark(data)
     if not summary["workloads"]:
         summary["error"] = "no benchmark rows for the learner and the reference"
     return summary
 
 
-def workload_name(match):
+def workload_name(match: re.Match[str]) -> str:
     """BM_Body<learner, Setting>/real_time/threads:4 -> BM_Body<Setting>/threads:4, and
     BM_Mix<learner, reference>/iterations:1/threads:2 -> BM_Mix/threads:2: the settings that do not
     tell workloads apart (timing mode, a fixed window's iterations:1) are dropped."""
@@ -855,11 +869,12 @@ def workload_name(match):
     return workload
 
 
-def _measured_rows(data):
+def _measured_rows(data: Json) -> tuple[list[tuple[str, str, Json]], dict[str, str]]:
     """(workload, impl, row) of every repetition that measured a rate, row["items_per_second"]
     being the impl's (a row of the learner and the reference in turns gives one of each);
     {impl: error} of the rest."""
-    rows, errors = [], {}
+    rows: list[tuple[str, str, Json]] = []
+    errors: dict[str, str] = {}
     for row in data.get("benchmarks", []):
         if row.get("run_type") != "iteration":
             continue
@@ -871,38 +886,39 @@ def _measured_rows(data):
         elif _paired(match):
             for impl, counter in zip((match["impl"], PAIRED_WITH), PAIRED_COUNTERS):
                 if row.get(counter):
-                    rows.append((workload_name(match), impl, dict(row, items_per_second=row[counter])))
+                    rows.append((workload_name(match), impl,
+                                 dict(row, items_per_second=row[counter])))
         elif row.get("items_per_second"):
             rows.append((workload_name(match), match["impl"], row))
     return rows, errors
 
 
-def _rates(rows):
+def _rates(rows: list[tuple[str, str, Json]]) -> dict[str, dict[str, list[float]]]:
     """{workload: {impl: [items/s of each repetition]}} of _measured_rows."""
-    runs = {}
+    runs: dict[str, dict[str, list[float]]] = {}
     for workload, impl, row in rows:
         runs.setdefault(workload, {}).setdefault(impl, []).append(row["items_per_second"])
     return runs
 
 
-def rates_by_workload(data):
+def rates_by_workload(data: Json) -> tuple[dict[str, dict[str, list[float]]], dict[str, str]]:
     """({workload: {impl: [items/s of each repetition]}}, {impl: error}) from a Google Benchmark
     JSON document."""
     rows, errors = _measured_rows(data)
     return _rates(rows), errors
 
 
-def _paired_log_ratios(rows):
+def _paired_log_ratios(rows: list[tuple[str, str, Json]]) -> dict[str, dict[str, list[float]]]:
     """{workload: {impl: [log(impl / reference) of each process]}} of _measured_rows: in each
     benchmark process (rows tagged "process" by run_benchmark), the mean log rate of the
     implementation's repetitions minus the reference's, for every implementation that ran beside
     the reference."""
-    logs = {}
+    logs: dict[tuple[str, int], dict[str, list[float]]] = {}
     for workload, impl, row in rows:
         if "process" in row:
             logs.setdefault((workload, row["process"]), {}).setdefault(impl, []).append(
                 math.log(row["items_per_second"]))
-    pairs = {}
+    pairs: dict[str, dict[str, list[float]]] = {}
     for (workload, _), impls in sorted(logs.items(), key=lambda kv: kv[0][1]):
         ref = impls.get("reference")
         for impl, values in impls.items():
@@ -912,20 +928,21 @@ def _paired_log_ratios(rows):
     return pairs
 
 
-def summarize_benchmark(data):
+def summarize_benchmark(data: Json) -> Json:
     """{workload: {impl: {iqm, median, min, max, runs, log_spread[, paired_log_ratios]}}} of items
     per second, from the repetitions; iqm is the interquartile mean (the mean of the middle half);
     paired_log_ratios, per process, is what the score's ratio is the median of (docs/scoring.md)."""
     rows, errors = _measured_rows(data)
     pairs = _paired_log_ratios(rows)
-    workloads = {}
+    workloads: dict[str, dict[str, Json]] = {}
     for workload, impls in sorted(_rates(rows).items()):
         workloads[workload] = {}
         for impl, rates in impls.items():
             rates.sort()
-            summary = {"iqm": scoring.interquartile_mean(rates), "median": rates[len(rates) // 2],
-                       "min": rates[0], "max": rates[-1], "runs": len(rates),
-                       "log_spread": scoring.log_spread(rates)}
+            summary: Json = {"iqm": scoring.interquartile_mean(rates),
+                             "median": rates[len(rates) // 2],
+                             "min": rates[0], "max": rates[-1], "runs": len(rates),
+                             "log_spread": scoring.log_spread(rates)}
             if pairs.get(workload, {}).get(impl):
                 summary["paired_log_ratios"] = [round(x, 6) for x in pairs[workload][impl]]
             workloads[workload][impl] = summary
@@ -935,7 +952,8 @@ def summarize_benchmark(data):
 # ---------------------------------------------------------------------------------------------
 # 5. Report
 
-def grade_kata(args, build_dir, manifest, index, total):
+def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index: int,
+               total: int) -> Json:
     started = time.monotonic()
     kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
@@ -986,7 +1004,7 @@ def grade_kata(args, build_dir, manifest, index, total):
     return report
 
 
-def copy_check(args, build_dir: Path, manifest: dict, report: dict) -> None:
+def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report: Json) -> None:
     """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
     is to the closest reference or answer of the corpus (None where there is no corpus: a
     learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
@@ -1003,11 +1021,11 @@ def copy_check(args, build_dir: Path, manifest: dict, report: dict) -> None:
         if args.class_mode:
             report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
                                    passed=False, note=what + ": scores 0 in class grading")
-        progress(f"{kata}: {what}" + ("" if args.class_mode else
-                                       " (a note here; class grading scores it 0)"))
+        progress(f"{kata}: {what}" + ("" if args.class_mode
+                                      else " (a note here; class grading scores it 0)"))
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("katas", nargs="*")
@@ -1020,7 +1038,8 @@ def main():
                         help="time for each kata's benchmark, more repetitions if it allows "
                              f"(default: what the benchmark declares, else {BENCH_SECONDS})")
     parser.add_argument("--no-bench", action="store_true", help="skip the benchmarks")
-    parser.add_argument("--peers", action="store_true", help="benchmark the baselines and peers too")
+    parser.add_argument("--peers", action="store_true",
+                        help="benchmark the baselines and peers too")
     parser.add_argument("--setarch", action="store_true", help="run tests under setarch -R (TSan)")
     parser.add_argument("--self-check", action="store_true",
                         help="grade the reference solutions as if they were the learner's")

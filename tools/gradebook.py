@@ -55,7 +55,6 @@ class Learner:
             return f"https://github.com/{repo}.git" + (f"@{rev}" if rev else "")
         return self.repository
 
-
     def github(self) -> dict[str, str]:
         """{github: owner/name, ref: rev} for a GitHub repository (a workflow checks it out with
         its own token), else empty strings (./kata grade --submission clones it)."""
@@ -176,7 +175,7 @@ def collect(reports: Path, out: Path, learners: list[str] | None = None,
     return rows
 
 
-def classroom_results(report: dict) -> dict[str, dict[str, Any]]:
+def classroom_results(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """{kata: the results GitHub Classroom's reporter reads (autograding-grading-reporter: a
     runner's status, max_score and tests)} of a report.json: each level a test worth the level's
     correctness points (scoring.level_points), earned when the kata reached it without tampering."""

@@ -40,8 +40,8 @@ def run(binary: str | Path, args: list[str],
     """Runs the binary; returns (exit code or None on timeout, output, seconds)."""
     start = time.monotonic()
     try:
-        proc = subprocess.run([str(binary), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=timeout)
+        proc = subprocess.run([str(binary), *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=timeout)
         code = proc.returncode
         out = proc.stdout
     except subprocess.TimeoutExpired as e:
@@ -68,7 +68,8 @@ SKIPPED = re.compile(r"^\[  SKIPPED \] (\S+)", re.M)
 
 
 def failed_tests(output: str) -> list[str]:
-    """Tests reported FAILED, and any started that never finished (a sanitizer or crash ended them)."""
+    """Tests reported FAILED, and any started that never finished (a sanitizer or crash ended
+    them)."""
     failed = set(FAILED_TEST.findall(output))
     # --gtest_fail_fast starts the remaining tests only to skip them: those did not fail.
     unfinished = set(RUN.findall(output)) - set(OK.findall(output)) - set(SKIPPED.findall(output))

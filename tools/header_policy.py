@@ -187,7 +187,7 @@ def cindex() -> tuple[Any, str | None]:
     if _CINDEX is not None or _CINDEX_ERROR is not None:
         return _CINDEX, _CINDEX_ERROR
     try:
-        import clang.cindex as ci  # type: ignore[import]
+        import clang.cindex as ci
     except ImportError:
         sys.path.extend(d for d in DIST_PACKAGES if d not in sys.path and os.path.isdir(d))
         try:
@@ -283,7 +283,7 @@ def target_flags(entries: list[dict[str, str]], target: str) -> list[str] | None
     marker = re.compile(rf"(?:^|/)CMakeFiles/{re.escape(target)}\.dir/")
     for entry in entries:
         command = _command(entry)
-        output = entry.get("output") or next(
+        output = entry.get("output", "") or next(
             (command[i + 1] for i, a in enumerate(command[:-1]) if a == "-o"), "")
         if marker.search(output):
             return semantic_flags(command)
@@ -320,7 +320,7 @@ class Token:
 
 class _Checker:
     def __init__(self, ci: Any, header: Path, namespace: str, kata_dir: Path,
-                 build_macros: set[str]):
+                 build_macros: set[str]) -> None:
         self.ci = ci
         self.header = Path(os.path.realpath(header))
         self.name = shown(header)
@@ -465,7 +465,9 @@ class _Checker:
 
     def check_attribute(self, tokens: list[Token], i: int) -> int:
         """Checks the attribute list [[...]] at tokens[i]; returns the index after it."""
-        depth, j, attributes, current = 0, i + 2, [], []
+        depth, j = 0, i + 2
+        attributes: list[list[Token]] = []
+        current: list[Token] = []
         while j < len(tokens):
             text = tokens[j].text
             if depth == 0 and text in CLOSE_BRACKET and j + 1 < len(tokens) and \

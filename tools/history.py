@@ -145,8 +145,9 @@ def known_katas(root: Path = ROOT) -> list[str]:
     """The katas (folders of katas/ with tests and a reference, or with tests in a tree with no
     solutions/ at all), as ./kata lists them."""
     return [d.name for d in sorted((root / "katas").iterdir())
-            if any((d / "tests").glob("*.cc")) and ((root / "solutions" / d.name / f"{d.name}.h").exists()
-                                                     or not (root / "solutions").is_dir())]
+            if any((d / "tests").glob("*.cc"))
+            and ((root / "solutions" / d.name / f"{d.name}.h").exists()
+                 or not (root / "solutions").is_dir())]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in skipped:
         print(f"history.py: {args.file}: {note}: not read", file=sys.stderr)
     if not history:
-        print(f"No grades yet ({args.file} is empty or missing): `./kata grade <kata>` records one.")
+        print(f"No grades yet ({args.file} is empty or missing): "
+              f"`./kata grade <kata>` records one.")
         return 0
     katas = args.katas or known + sorted({e["kata"] for e in history} - set(known))
     print(render(history, katas, args.last))

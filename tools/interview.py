@@ -272,7 +272,8 @@ class Interview:
         self.say(f"--- grading ({why}): {shlex.join(self.grade_command)}")
         sys.stdout.flush()
         # Its own stdin: the grader must not eat the interview's input.
-        code = subprocess.run(self.grade_command, cwd=self.root, stdin=subprocess.DEVNULL).returncode
+        code = subprocess.run(self.grade_command, cwd=self.root,
+                              stdin=subprocess.DEVNULL).returncode
         verdict = {0: "passed", 1: "not passed yet"}.get(code, "the grader failed: see above")
         self.say(f"--- graded: exit {code} ({verdict}); {clock(self.left())} left")
         return code
@@ -292,8 +293,8 @@ class Interview:
                 for r in due:
                     reminders.remove(r)
                 if due:
-                    amount, unit = (min(due) // 60, "minute") if min(due) >= 60 else (min(due),
-                                                                                    "second")
+                    amount, unit = ((min(due) // 60, "minute") if min(due) >= 60
+                                    else (min(due), "second"))
                     self.say(f"\n{amount} {unit}{'s' if amount > 1 else ''} left.\n"
                              f"[{clock(self.left())} left] > ", end="")
 

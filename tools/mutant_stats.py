@@ -16,22 +16,22 @@ import sys
 CAUGHT = re.compile(r"^CAUGHT by (\S+) in ([\d.]+) s: .*\n  failed: (.*)$", re.M)
 
 
-def mutant_tests(build_dir, name_regex):
+def mutant_tests(build_dir: str, name_regex: str) -> list[tuple[str, list[str]]]:
     out = subprocess.run(["ctest", "--show-only=json-v1", "-L", "^mutants$", "-R", name_regex],
                          cwd=build_dir, capture_output=True, text=True, check=True).stdout
     return [(t["name"], t["command"]) for t in json.loads(out)["tests"]]
 
 
-def run_once(build_dir, command):
+def run_once(build_dir: str, command: list[str]) -> tuple[str, float, str] | None:
     proc = subprocess.run(command, cwd=build_dir, capture_output=True, text=True)
     match = CAUGHT.search(proc.stdout)
     if proc.returncode != 0 or not match:
         return None
     kind, seconds, tests = match.groups()
-    return kind, float(seconds), tests
+    return str(kind), float(seconds), str(tests)
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
     parser.add_argument("--runs", type=int, default=20)

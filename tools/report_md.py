@@ -3,15 +3,17 @@ charts). One section per kata: score, tests per category and variant, failures, 
 throughput for the learner, the reference and whatever baselines and peers were benchmarked."""
 
 import re
+from typing import Any
 
 import scorecard
 import scoring
+from scoring import Json
 
 VARIANTS = scoring.VARIANTS
 FAILURES_LISTED = 30
 
 
-def render(document):
+def render(document: Json) -> str:
     out = ["# Kata grading report", "",
            "| kata | level | correctness | performance | ratio to reference | total | verdict |",
            "|---|---|---|---|---|---|---|"]
@@ -19,7 +21,8 @@ def render(document):
         s = k["score"]
         ratio = f"{s['ratio_geomean']:.2f}" if s["ratio_geomean"] else "-"
         out.append(f"| {k['kata']} | {s['level']}/{s['max_level']} | {s['correctness']}/"
-                   f"{s['correctness_max']} | {s['performance']:g}/{s['performance_max']} | {ratio} | "
+                   f"{s['correctness_max']} | {s['performance']:g}/{s['performance_max']} | "
+                   f"{ratio} | "
                    f"{s['total']:g} | {'pass' if s['passed'] else 'not yet'} |")
     for k in document["katas"]:
         out += ["", f"## {k['kata']}", ""]
@@ -50,7 +53,7 @@ def _fenced(text: str, indent: str) -> list[str]:
     return [indent + line for line in [fence + "text", *text.rstrip("\n").splitlines(), fence]]
 
 
-def failures(k: dict) -> list[str]:
+def failures(k: dict[str, Any]) -> list[str]:
     """The failed tests, in the scorecard's order: the first few with their seed, the command
     that replays them and their output (as report.json keeps it), the rest one line each."""
     first = scorecard.first_failures([t for t in k["tests"] if not t["passed"]])
@@ -75,7 +78,7 @@ def failures(k: dict) -> list[str]:
     return out + ["", "</details>"]
 
 
-def chart(k):
+def chart(k: Json) -> list[str]:
     bench = k.get("benchmark") or {}
     workloads = bench.get("workloads") or {}
     if not workloads:
@@ -83,7 +86,8 @@ def chart(k):
     impls = sorted({i for w in workloads.values() for i in w},
                    key=lambda i: (i not in ("learner", "reference"), i != "learner", i))
     names = list(workloads)
-    out = ["", "Throughput (million items/s, interquartile mean of runs); bars in order: " + ", ".join(impls), "",
+    out = ["", "Throughput (million items/s, interquartile mean of runs); bars in order: "
+           + ", ".join(impls), "",
            "```mermaid", "xychart-beta", f'  title "{k["kata"]}"',
            "  x-axis [" + ", ".join(f'"{n}"' for n in names) + "]",
            '  y-axis "M items/s"']

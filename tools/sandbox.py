@@ -4,9 +4,9 @@ says what the process tried that it must not: docs/sandbox.md.
 The learner's header is code that runs inside our processes, as the grader's user. In the sandbox
 (bubblewrap, Debian package `bubblewrap`) such a process sees the whole filesystem read-only, can
 write nothing that outlives it but a fresh directory of its own (OUT, its working directory: gtest's
-XML report and the benchmark's JSON go there; /tmp is a private tmpfs), has no network (a network namespace of its
-own, with only its own loopback), and lives in a PID namespace that ends, with every process in it,
-when it ends.
+XML report and the benchmark's JSON go there; /tmp is a private tmpfs), has no network (a network
+namespace of its own, with only its own loopback), and lives in a PID namespace that ends, with
+every process in it, when it ends.
 
 Inside, a small init (tools/sandbox_init.py, the namespace's PID 1) does what bubblewrap alone
 cannot: it names writes (the project's trees are overlays whose upper layer only the init can still
@@ -103,7 +103,7 @@ class Process:
     """A process started in the sandbox (or bare, when there is none): `popen`, and outcome() once
     it has ended."""
 
-    def __init__(self, box: Sandbox, argv: list[str], out_dir: Path, **popen: typing.Any):
+    def __init__(self, box: Sandbox, argv: list[str], out_dir: Path, **popen: typing.Any) -> None:
         self.box = box
         out_dir.mkdir(parents=True, exist_ok=True)
         self.report: typing.IO[bytes] | None = None
@@ -136,7 +136,7 @@ class Sandbox:
     read-only; `root` is the project (paths are shown relative to it)."""
 
     def __init__(self, root: str | Path, trees: typing.Iterable[str] = (), tool: str | None = None,
-                 problem: str | None = None, writes_named: bool = False):
+                 problem: str | None = None, writes_named: bool = False) -> None:
         self.root = str(root)
         self.trees = list(trees)
         self.tool = tool

@@ -230,7 +230,8 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace, /proc/1/fd, /proc/1/mem for the process
     os.set_inheritable(report_fd, False)
-    report: dict[str, Any] = {"status": None, "overlay": None, "writes": [], "leftovers": [], "network": {}}
+    report: dict[str, Any] = {"status": None, "overlay": None, "writes": [], "leftovers": [],
+                              "network": {}}
     layers = None
     try:
         if trees:

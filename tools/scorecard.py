@@ -9,8 +9,10 @@ import collections
 import json
 import sys
 import textwrap
+from typing import Any
 
 import scoring
+from scoring import Json
 
 VARIANTS = scoring.VARIANTS
 BOLD, RED, GREEN, RESET = "\033[1m", "\033[31m", "\033[32m", "\033[0m"
@@ -20,7 +22,7 @@ FAILURES_LISTED = 8        # the first failures named, one line each after the e
 DETAIL_LINES = 3           # of an explained failure's message
 
 
-def render(document, color=True):
+def render(document: Json, color: bool = True) -> str:
     if not color:
         global BOLD, RED, GREEN, RESET
         BOLD = RED = GREEN = RESET = ""
@@ -32,7 +34,7 @@ def render(document, color=True):
     return "\n".join(lines)
 
 
-def sandbox_line(sandbox):
+def sandbox_line(sandbox: Json | None) -> list[str]:
     """Where the learner's code ran (docs/sandbox.md), said first: a grading without the sandbox is
     only as good as the code is honest."""
     if sandbox is None:
@@ -46,7 +48,7 @@ def sandbox_line(sandbox):
     return [f"sandbox: {sandbox['tool']} ({writes}, no network, processes end with the test)"]
 
 
-def render_kata(report):
+def render_kata(report: Json) -> list[str]:
     s = report["score"]
     verdict = f"{GREEN}PASS{RESET}" if s["passed"] else f"{RED}not yet{RESET}"
     lines = [f"\n{BOLD}{report['kata']}{RESET}: level {s['level']} of {s['max_level']}, "
@@ -69,16 +71,18 @@ def render_kata(report):
     by_kind = collections.Counter(t["failure"]["kind"] for t in failures
                                   if not t["failure"].get("not_run"))
     if by_kind:
-        lines.append("  failures by kind: " + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
+        lines.append("  failures by kind: "
+                     + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
     # Tests the grader did not run after a hang: counted, with why, but not listed one by one.
-    not_run = collections.defaultdict(collections.Counter)
+    not_run: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for t in failures:
         if t["failure"].get("not_run"):
             not_run[t["failure"]["detail"]][t["variant"]] += 1
     for why, variants in not_run.items():
-        counts = ", ".join(f"{v} {n}" for v, n in variants.items())
-        lines += ["  " + line for line in _wrap(f"{sum(variants.values())} tests ({counts}) {why}",
-                                                WIDTH - 4, 4)]
+        in_variants = ", ".join(f"{v} {n}" for v, n in variants.items())
+        lines += ["  " + line
+                  for line in _wrap(f"{sum(variants.values())} tests ({in_variants}) {why}",
+                                    WIDTH - 4, 4)]
     lines += failure_lines(report["kata"], [t for t in failures if not t["failure"].get("not_run")])
     found = scoring.ratios(report.get("benchmark"))
     if found:
@@ -93,7 +97,7 @@ def render_kata(report):
     return lines
 
 
-def first_failures(failures: list[dict]) -> list[dict]:
+def first_failures(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The failed tests in the order to fix them (lowest level first, plain before the
     sanitizers), a test failing the same way in several variants shown once."""
     shown, first = set(), []
@@ -117,7 +121,7 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
     return lines
 
 
-def failure_lines(kata: str, failures: list[dict]) -> list[str]:
+def failure_lines(kata: str, failures: list[dict[str, Any]]) -> list[str]:
     """The first failures: the first few explained (the message's first lines, the seed, the
     command that replays the test in its variant), the next few named, one line each."""
     first = first_failures(failures)
@@ -133,13 +137,15 @@ def failure_lines(kata: str, failures: list[dict]) -> list[str]:
             lines.append(f"      {seed}replay: {failure['replay']}")
     for t in first[FAILURES_EXPLAINED:FAILURES_LISTED]:
         head = f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
-        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1) or [""])[0])
+        lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1)
+                             or [""])[0])
     if len(first) > FAILURES_LISTED:
-        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more (./kata test {kata} shows each)")
+        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more "
+                     f"(./kata test {kata} shows each)")
     return lines
 
 
-def main():
+def main() -> int:
     document = json.load(open(sys.argv[1]))
     print(render(document, color=sys.stdout.isatty()))
     return 0 if all(k["score"]["passed"] for k in document["katas"]) else 1

@@ -2,17 +2,23 @@
 import collections
 import math
 import statistics
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+# A report, a test's result or a benchmark summary: JSON as report.schema.json describes it.
+Json = dict[str, Any]
 
 VARIANTS = ["plain", "tsan", "asan"]
 
 
-def category_counts(tests):
+def category_counts(tests: Iterable[Json]) -> dict[tuple[str, str], list[int]]:
     """{(category, variant): [passed, total]} over a kata's test results."""
-    counts = collections.defaultdict(lambda: [0, 0])
+    counts: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     for t in tests:
         counts[(t["category"], t["variant"])][1] += 1
         counts[(t["category"], t["variant"])][0] += t["passed"]
     return counts
+
 
 # Correctness: 70 points in every kata, by level (docs/scoring.md, Correctness). Levels 1 and 2 are
 # the interview pass in every kata (the textbook answer reaches level 2), worth 30 and 20: such an
@@ -35,8 +41,8 @@ CONTRACT_BROKEN = "contract broken in the benchmark: "
 FULL_MARKS_RATIO = 0.95
 # The kata's ratio is a weighted geometric mean over its workloads, each weighted by how well this
 # run pinned the reference down there: the count of its repetitions over the variance of their log
-# throughput (an inverse-variance mean: a workload whose runs swing 10x says less than one whose runs
-# agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
+# throughput (an inverse-variance mean: a workload whose runs swing 10x says less than one whose
+# runs agree). A variance from a few repetitions is mostly chance, so it is pulled toward the kata's
 # typical one as if SHRINK_RUNS more repetitions had shown that; and EXTRA_SPREAD squared is added,
 # so no workload is trusted past a 20% spread a repetition however well its runs happened to agree
 # (docs/scoring.md, Weights). Only the reference's runs decide this weight: the learner cannot move
@@ -53,22 +59,28 @@ EXTRA_SPREAD = 0.2
 # Weights).
 PAIRED_EXTRA_SPREAD = 0.05
 
-Ratio = collections.namedtuple("Ratio", "center low high weight")
+
+class Ratio(NamedTuple):
+    center: float
+    low: float
+    high: float
+    weight: float
 
 
-def interquartile_mean(values):
+def interquartile_mean(values: Iterable[float]) -> float:
     """The mean of the middle half of `values` (all of them when there are fewer than 4)."""
     values = sorted(values)
     middle = values[len(values) // 4: len(values) - len(values) // 4]
     return sum(middle) / len(middle)
 
 
-def log_spread(values):
+def log_spread(values: list[float]) -> float:
     """The standard deviation of the natural log of `values` (0 for fewer than two)."""
     return statistics.stdev(math.log(v) for v in values) if len(values) > 1 else 0.0
 
 
-def _shrunk_weights(samples, extra_spread):
+def _shrunk_weights(samples: dict[str, tuple[int, float]],
+                    extra_spread: float) -> dict[str, float]:
     """{workload: n / (v + extra_spread^2)} from {workload: (n, s^2)}, v being s^2 pulled toward the
     kata's median s^2 as if SHRINK_RUNS more samples had shown that."""
     typical = statistics.median(s2 for _, s2 in samples.values())
@@ -77,7 +89,7 @@ def _shrunk_weights(samples, extra_spread):
     return {w: n / (shrunk[w] + extra_spread ** 2) for w, (n, _) in samples.items()}
 
 
-def weights(pairs):
+def weights(pairs: dict[str, tuple[Json, Json]]) -> dict[str, float]:
     """{workload: weight} from each workload's (learner summary, reference summary): the reference's
     repetitions' weight, raised to the paired one where the per-process ratios pin the ratio down
     better (PAIRED_EXTRA_SPREAD); every weight 1 in a report from before spreads were recorded,
@@ -97,13 +109,13 @@ def weights(pairs):
     return out
 
 
-def center(rates):
+def center(rates: Json) -> float:
     """The estimate of one implementation's throughput on a workload: the interquartile mean of
     its repetitions (docs/scoring.md, Calibration), or the median in a report from before it."""
-    return rates.get("iqm", rates["median"])
+    return float(rates.get("iqm", rates["median"]))
 
 
-def ratio_to_reference(mine, ref):
+def ratio_to_reference(mine: Json, ref: Json) -> float:
     """One workload's throughput ratio of an implementation to the reference: the median over
     benchmark processes of the ratio within each (docs/scoring.md, Calibration), or the ratio of
     centers in a report from before processes were paired."""
@@ -112,7 +124,7 @@ def ratio_to_reference(mine, ref):
     return center(mine) / center(ref)
 
 
-def ratio_range(mine, ref):
+def ratio_range(mine: Json, ref: Json) -> tuple[float, float]:
     """(lowest, highest) of the per-process ratios, or in a report from before processes were
     paired, slowest learner run / fastest reference run .. fastest / slowest."""
     if mine.get("paired_log_ratios"):
@@ -120,10 +132,10 @@ def ratio_range(mine, ref):
     return mine["min"] / ref["max"], mine["max"] / ref["min"]
 
 
-def ratios(benchmark):
+def ratios(benchmark: Json | None) -> dict[str, Ratio]:
     """{workload: Ratio} of learner / reference throughput: ratio_to_reference, ratio_range and the
     workload's weight."""
-    pairs = {}
+    pairs: dict[str, tuple[Json, Json]] = {}
     for workload, impls in (benchmark or {}).get("workloads", {}).items():
         mine, ref = impls.get(LEARNER), impls.get("reference")
         if mine and ref and center(ref) > 0 and ref["min"] > 0:
@@ -150,7 +162,7 @@ def level_points(top: int) -> dict[int, int]:
     return dict(enumerate(points, start=1))
 
 
-def level_reached(tests):
+def level_reached(tests: list[Json]) -> tuple[int, int]:
     levels = sorted({t["level"] for t in tests})
     reached = 0
     for level in levels:
@@ -161,7 +173,7 @@ def level_reached(tests):
     return reached, (levels[-1] if levels else 0)
 
 
-def score_ratio(benchmark):
+def score_ratio(benchmark: Json | None) -> tuple[float | None, dict[str, Ratio]]:
     """(the weighted geometric mean of the workloads' ratios, {workload: Ratio})."""
     found = ratios(benchmark)
     if not found:
@@ -170,13 +182,13 @@ def score_ratio(benchmark):
     return math.exp(sum(shares[w] * math.log(r.center) for w, r in found.items())), found
 
 
-def weight_shares(found):
+def weight_shares(found: dict[str, Ratio]) -> dict[str, float]:
     """{workload: its share of the kata's ratio, 0 to 1} for ratios() `found`."""
     total = sum(r.weight for r in found.values())
     return {w: r.weight / total for w, r in found.items()}
 
 
-def score(report):
+def score(report: Json) -> Json:
     tests = report["tests"]
     reached, top = level_reached(tests)
     tampered = bool(report.get("tampering"))
@@ -200,6 +212,7 @@ def score(report):
     elif not found:
         note = (report.get("benchmark") or {}).get("error") or "no benchmark results"
     else:
+        assert ratio is not None  # score_ratio found ratios
         geomean = ratio
         performance = round(PERFORMANCE_POINTS * min(geomean / FULL_MARKS_RATIO, 1.0), 1)
     return {

@@ -132,7 +132,8 @@ def corpus(kata: str, root: Path = ROOT) -> list[Path]:
             if p.is_file()]
 
 
-def check(kata: str, header: Path, root: Path = ROOT, skeleton: Path | None = None) -> dict[str, Any] | None:
+def check(kata: str, header: Path, root: Path = ROOT,
+          skeleton: Path | None = None) -> dict[str, Any] | None:
     """{"copied", "of", "similarity", "threshold"} of `header` against the kata's corpus (the
     closest header), or None when there is no corpus here (a learner's repository: the class
     grader checks it)."""
@@ -189,8 +190,8 @@ def matrix(katas: list[str], root: Path = ROOT) -> dict[str, Any]:
                                        source=str(source.relative_to(root)),
                                        found=verdict.get("of") == str(source.relative_to(root))))
     return {"threshold": THRESHOLD, "k": K, "pairs": pairs, "copies": copies,
-            "max_pair": max(pairs, key=lambda p: p["similarity"]) if pairs else None,
-            "min_copy": min(copies, key=lambda d: d["similarity"]) if copies else None}
+            "max_pair": max(pairs, key=lambda p: float(p["similarity"])) if pairs else None,
+            "min_copy": min(copies, key=lambda d: float(d["similarity"])) if copies else None}
 
 
 def main() -> int:
@@ -214,9 +215,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        for pair in sorted(result["pairs"], key=lambda p: -p["similarity"])[:10]:
+        for pair in sorted(result["pairs"], key=lambda p: -float(p["similarity"]))[:10]:
             print(f"{pair['similarity']:.3f}  {pair['kata']}: {pair['a']} ~ {pair['b']}")
-        for d in sorted(result["copies"], key=lambda d: d["similarity"])[:5]:
+        for d in sorted(result["copies"], key=lambda d: float(d["similarity"]))[:5]:
             print(f"{d['similarity']:.3f}  {d['source']} disguised {d['disguise']} -> {d['of']} "
                   f"({'copied' if d['copied'] else 'NOT copied'})")
         missed = [d for d in result["copies"] if not (d["copied"] and d["found"])]

@@ -41,6 +41,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # The first line of every header a kata provides (clock.h, log_sink.h): a submission's header that
@@ -72,7 +73,7 @@ def split_rev(source: str) -> tuple[str, str | None]:
     return source, None
 
 
-def fetch(source: str, scratch: Path) -> tuple[Path, dict]:
+def fetch(source: str, scratch: Path) -> tuple[Path, dict[str, Any]]:
     """(the submission's directory, {source, commit}) for a directory or a git URL[@rev] (cloned
     into `scratch`)."""
     if Path(source).is_dir():
@@ -110,7 +111,8 @@ def known_katas(tree: Path) -> list[str]:
     for kata_dir in sorted((tree / "katas").iterdir()):
         kata = kata_dir.name
         if any((kata_dir / "tests").glob("*.cc")) and (
-                not (tree / "solutions").is_dir() or (tree / "solutions" / kata / f"{kata}.h").is_file()):
+                not (tree / "solutions").is_dir()
+                or (tree / "solutions" / kata / f"{kata}.h").is_file()):
             found.append(kata)
     return found
 
@@ -241,7 +243,7 @@ def save_skeletons(pristine: Path, build_dir: Path, katas: list[str]) -> None:
         out.write_text(text)
 
 
-def record(out: Path, provenance: dict, overlay: dict[str, dict[str, Path]],
+def record(out: Path, provenance: dict[str, Any], overlay: dict[str, dict[str, Path]],
            notes: list[str]) -> None:
     """Adds what was graded to report.json: the submission, its commit and the files taken."""
     report_path = out / "report.json"

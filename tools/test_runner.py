@@ -15,12 +15,11 @@ middle (a crash, a sanitizer report, the watchdog, std::exit), so the run goes i
      test, or between two tests) switches to one process per test, where a death is that test's.
 
 Each process gets the same limits as a ctest run: TEST_TIMEOUT seconds per test (measured from its
-`[ RUN ]` line, so a suite's length does not count against one test), EXIT_GRACE seconds from gtest's
-summary line to its exit (static destructors and the sanitizers' checks at exit; a header whose
-static object never lets the process end would otherwise cost TEST_TIMEOUT for every test run
-alone to find whose it is), and OUTPUT_LIMIT bytes of
-output (RLIMIT_FSIZE, see limit_output: a process that writes more is killed by SIGXFSZ, and its
-test reported).
+`[ RUN ]` line, so a suite's length does not count against one test), EXIT_GRACE seconds from
+gtest's summary line to its exit (static destructors and the sanitizers' checks at exit; a header
+whose static object never lets the process end would otherwise cost TEST_TIMEOUT for every test
+run alone to find whose it is), and OUTPUT_LIMIT bytes of output (RLIMIT_FSIZE, see limit_output:
+a process that writes more is killed by SIGXFSZ, and its test reported).
 
 Each process runs in the grader's sandbox (tools/sandbox.py, docs/sandbox.md), in a fresh directory
 of its own that is the only place it can write: what it tried there that it must not (a write into
@@ -52,10 +51,13 @@ ALONE_HANGS_AT_EXIT = 2
 OUTPUT_LIMIT = 256 << 20
 POLL_SECONDS = 0.2
 
+# A test's verdict: {"passed": bool, "seconds": float, "output": str}, and for a test the way
+# its process ended decided, "cause" and "ended" (run_suite).
+Verdict = dict[str, typing.Any]
 SUMMARY = re.compile(r"^\[==========\] ", re.M)
 
 
-def limit_output():
+def limit_output() -> None:
     """Caps the size of any file this process and its children write at OUTPUT_LIMIT. Call it
     once, before the first run_suite: set here rather than in each child (preexec_fn is unsafe in
     a threaded parent), and nothing the grader itself writes comes near it."""
@@ -64,7 +66,7 @@ def limit_output():
         resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, hard))
 
 
-def _clip(text, keep=100_000):
+def _clip(text: str, keep: int = 100_000) -> str:
     """The start and the end of a long output: the not-implemented message comes first, sanitizer
     and watchdog reports last."""
     if len(text) <= 2 * keep:
@@ -75,18 +77,18 @@ def _clip(text, keep=100_000):
 class _Progress:
     """Follows a running test binary's output: which test it is in, and since when."""
 
-    def __init__(self, log):
+    def __init__(self, log: Path) -> None:
         self.log = log
         self.read = 0
-        self.current = None
+        self.current: str | None = None
         self.since = time.monotonic()
-        self.summary_at = None  # when gtest's summary line came: its tests are over
+        self.summary_at: float | None = None  # when gtest's summary line came: its tests are over
         # The tests the output shows ended, for the progress shown on screen only: a verdict is
         # never taken from them.
         self.ended_ok: set[str] = set()
         self.ended_failed: set[str] = set()
 
-    def update(self):
+    def update(self) -> None:
         with open(self.log, "rb") as f:
             f.seek(self.read)
             chunk = f.read()
@@ -94,8 +96,10 @@ class _Progress:
         cut = chunk.rfind(b"\n") + 1
         self.read += cut
         text = chunk[:cut].decode("utf-8", "replace")
-        markers = [(m.start(), m.group(1)) for m in RUN.finditer(text)]
-        markers += [(m.start(), None) for pattern in (OK, FAILED_TEST) for m in pattern.finditer(text)]
+        markers: list[tuple[int, str | None]] = [(m.start(), m.group(1))
+                                                 for m in RUN.finditer(text)]
+        markers += [(m.start(), None) for pattern in (OK, FAILED_TEST)
+                    for m in pattern.finditer(text)]
         for _, running in sorted(markers, key=lambda marker: marker[0]):
             self.current = running
             self.since = time.monotonic()
@@ -109,7 +113,7 @@ class _Progress:
 # Called as a suite runs with (tests ended so far, of which failed), as far as the output shows.
 OnProgress = typing.Callable[[int, int], None]
 # Called with each test decided, its verdict and the tests not yet run: {test not to run: why}.
-SkipAfter = typing.Callable[[str, dict, list[str]], typing.Mapping[str, str]]
+SkipAfter = typing.Callable[[str, Verdict, list[str]], typing.Mapping[str, str]]
 
 
 def _run_process(command: list[str], log: Path, out_dir: Path, box: sandbox.Sandbox,
@@ -129,8 +133,9 @@ def _run_process(command: list[str], log: Path, out_dir: Path, box: sandbox.Sand
         progress.update()
         if on_progress:
             on_progress(progress)
-        exiting = progress.summary_at is not None and progress.current is None
-        if exiting and time.monotonic() - progress.summary_at > EXIT_GRACE:
+        summary_at = progress.summary_at  # set: gtest's tests are over
+        if summary_at is not None and progress.current is None and \
+                time.monotonic() - summary_at > EXIT_GRACE:
             killed_in = AT_EXIT
         elif time.monotonic() - progress.since > TEST_TIMEOUT:
             killed_in = progress.current or ""
@@ -148,14 +153,14 @@ def _run_process(command: list[str], log: Path, out_dir: Path, box: sandbox.Sand
     return code, None, outcome.findings
 
 
-def _gtest_report(xml):
+def _gtest_report(xml: Path) -> dict[str, tuple[str, float]] | None:
     """{test: (verdict, seconds)} from gtest's XML report; None if there is none (the process
     did not finish)."""
     try:
         root = ET.parse(xml).getroot()
     except (OSError, ET.ParseError):
         return None
-    report = {}
+    report: dict[str, tuple[str, float]] = {}
     for case in root.iter("testcase"):
         name = f"{case.get('classname')}.{case.get('name')}"
         if case.get("status") != "run" or case.get("result") not in (None, "completed"):
@@ -166,11 +171,12 @@ def _gtest_report(xml):
     return report
 
 
-def _blocks(output):
-    """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or None)}."""
+def _blocks(output: str) -> dict[str, tuple[str, str | None]]:
+    """{test: (its output from `[ RUN ]` to the next test, how it ended: 'OK', 'FAILED' or
+    None)}."""
     starts = [(m.start(), m.group(1)) for m in RUN.finditer(output)]
     summary = SUMMARY.search(output, starts[-1][0]) if starts else None
-    blocks = {}
+    blocks: dict[str, tuple[str, str | None]] = {}
     for i, (start, name) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else (summary.start() if summary
                                                             else len(output))
@@ -181,11 +187,12 @@ def _blocks(output):
     return blocks
 
 
-def _describe_exit(code):
+def _describe_exit(code: int | str | None) -> str:
     if code == AT_EXIT:
         return f"did not exit within {EXIT_GRACE} s of its last test and was killed"
     if code is None:
         return "did not finish"
+    assert isinstance(code, int)
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else ""
         extra = " (over the output limit)" if -code == signal.SIGXFSZ else ""
@@ -195,7 +202,8 @@ def _describe_exit(code):
 
 # Why the process, and not an assertion, decided a failed test (verdict["cause"]):
 TIMEOUT = "timeout"      # killed after TEST_TIMEOUT seconds in the test (or before any test)
-EXIT_0 = "exit_0"        # the process exited 0 in the middle of the test, or before gtest reported it
+# EXIT_0: the process exited 0 in the middle of the test, or before gtest reported it
+EXIT_0 = "exit_0"
 NOT_RUN = "not_run"      # the process ended before the test started, or gtest skipped it
 DIED = "died"            # a signal or an unexpected exit status, during the test or after it passed
 HUNG_AT_EXIT = "hung_at_exit"  # passed, then its process did not exit within EXIT_GRACE seconds
@@ -203,19 +211,22 @@ SKIPPED = "skipped"      # not run: the caller said why (run_suite's `skip`)
 AT_EXIT = "<at exit>"    # _run_process: killed after gtest's summary, not in a test
 
 
-def not_run(why: str) -> dict:
+def not_run(why: str) -> Verdict:
     """The verdict of a test not run, for the reason `why` (cause SKIPPED)."""
     return _failed("", 0.0, SKIPPED, why)
 
 
-def _failed(output, seconds=0.0, cause=None, why=None):
-    verdict = {"passed": False, "seconds": seconds, "output": output}
+def _failed(output: str, seconds: float = 0.0, cause: str | None = None,
+            why: str | None = None) -> Verdict:
+    verdict: Verdict = {"passed": False, "seconds": seconds, "output": output}
     if cause:
         verdict.update(cause=cause, ended=why)
     return verdict
 
 
-def _decide_finished(batch, report, blocks, output, code):
+def _decide_finished(batch: list[str], report: dict[str, tuple[str, float]],
+                     blocks: dict[str, tuple[str, str | None]], output: str,
+                     code: int | str | None) -> tuple[dict[str, Verdict], bool]:
     """The verdicts of a process that wrote its report: ({test: verdict}, whether a failure after
     the report, owned by no test, means each passing test must run again on its own)."""
     failed_any = any(report.get(name, ("failed",))[0] != "passed" for name in batch)
@@ -224,7 +235,7 @@ def _decide_finished(batch, report, blocks, output, code):
     # particular.
     after = _describe_exit(code) if code != (1 if failed_any else 0) else None
     cause = HUNG_AT_EXIT if code == AT_EXIT else DIED
-    now = {}
+    now: dict[str, Verdict] = {}
     for name in batch:
         verdict, seconds = report.get(name, ("missing", 0.0))
         text = blocks.get(name, ("", None))[0]
@@ -232,7 +243,8 @@ def _decide_finished(batch, report, blocks, output, code):
             now[name] = {"passed": True, "seconds": seconds, "output": ""}
         elif verdict == "passed" and len(batch) == 1:
             tail = output[max(output.rfind("[==========] "), 0):]
-            now[name] = _failed(_clip(tail), seconds, cause, f"the test passed, then the process {after}")
+            now[name] = _failed(_clip(tail), seconds, cause,
+                                f"the test passed, then the process {after}")
         elif verdict == "passed":
             continue  # run it again on its own to see whose it is
         elif verdict == "failed":
@@ -244,10 +256,11 @@ def _decide_finished(batch, report, blocks, output, code):
     return now, after is not None
 
 
-def _decide_died(batch, blocks, code, killed_in, seconds):
+def _decide_died(batch: list[str], blocks: dict[str, tuple[str, str | None]], code: int | None,
+                 killed_in: str | None, seconds: float) -> dict[str, Verdict]:
     """The verdicts a process that died (or was killed) without its report still gives: the tests
     it reported failed, and the one it was in."""
-    now = {}
+    now: dict[str, Verdict] = {}
     for name, (text, ended) in blocks.items():
         if name not in batch or ended == "OK":
             continue  # an OK line is not gtest's report: the test runs again
@@ -257,21 +270,26 @@ def _decide_died(batch, blocks, code, killed_in, seconds):
             now[name] = _failed(text, seconds, TIMEOUT,
                                 f"the test did not finish in {TEST_TIMEOUT} s and was killed")
         elif code == 0:
-            now[name] = _failed(text, seconds, EXIT_0, "the process exited 0 in the middle of this test")
+            now[name] = _failed(text, seconds, EXIT_0,
+                                "the process exited 0 in the middle of this test")
         else:
-            now[name] = _failed(text, seconds, DIED, f"the process {_describe_exit(code)} during this test")
+            now[name] = _failed(text, seconds, DIED,
+                                f"the process {_describe_exit(code)} during this test")
     return now
 
 
-def _decide_alone(name, blocks, output, code, killed_in):
+def _decide_alone(name: str, blocks: dict[str, tuple[str, str | None]], output: str,
+                  code: int | None, killed_in: str | None) -> Verdict:
     """The verdict of a test run on its own whose process said nothing about it."""
     if killed_in is not None:
         return _failed(_clip(output), 0.0, TIMEOUT,
                        f"the test binary hung for {TEST_TIMEOUT} s before running this test")
     if code == 0 and name in blocks:
-        return _failed(_clip(output), 0.0, EXIT_0, "the process exited 0 before gtest reported this test")
+        return _failed(_clip(output), 0.0, EXIT_0,
+                       "the process exited 0 before gtest reported this test")
     if code == 0:
-        return _failed(_clip(output), 0.0, NOT_RUN, "the test binary exited 0 without running this test")
+        return _failed(_clip(output), 0.0, NOT_RUN,
+                       "the test binary exited 0 without running this test")
     return _failed(_clip(output), 0.0, NOT_RUN,
                    f"the test binary {_describe_exit(code)} before running this test")
 
@@ -296,7 +314,8 @@ def _forged(report: dict[str, tuple[str, float]], output: str) -> str | None:
     return None
 
 
-def _decide_hung_at_exit(left, hung_at_exit, now, alone_hangs):
+def _decide_hung_at_exit(left: list[str], hung_at_exit: set[str], now: dict[str, Verdict],
+                         alone_hangs: int) -> dict[str, Verdict]:
     """The tests not yet run alone that passed in a process that did not exit, once
     ALONE_HANGS_AT_EXIT tests run alone did the same: the process hangs at exit whatever test it
     runs (a static object of the header's), and each would cost EXIT_GRACE seconds to show it."""
@@ -310,7 +329,7 @@ def _decide_hung_at_exit(left, hung_at_exit, now, alone_hangs):
 class Suite(typing.NamedTuple):
     """run_suite's result: {test: verdict}, and the findings (sentences) of the sandbox and of the
     reports' cross-check: each a thing the test process must not have done."""
-    verdicts: dict[str, dict]
+    verdicts: dict[str, Verdict]
     findings: list[str]
 
 
@@ -330,8 +349,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
     box = box or sandbox.unsandboxed(work_dir, "not asked for")
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    decided: dict[str, dict] = {name: not_run(why)
-                                for name, why in (skip or {}).items() if name in tests}
+    decided: dict[str, Verdict] = {name: not_run(why)
+                                   for name, why in (skip or {}).items() if name in tests}
     findings: list[str] = []
 
     def show(running: _Progress | None = None) -> None:
@@ -359,7 +378,7 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         started = time.monotonic()
         # --gtest_brief=0 whatever the environment says: every test's markers in the output.
         command = list(setarch) + [str(binary), "--gtest_filter=" + ":".join(batch),
-                                    f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
+                                   f"--gtest_output=xml:{xml}", "--gtest_brief=0"]
         code, killed_in, seen = _run_process(command, log, out_dir, box, show)
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
@@ -389,7 +408,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         if not now:
             one_by_one = True
         decided.update(now)
-        for name, verdict in now.items() if skip_after else ():
+        for name, verdict in now.items() if skip_after is not None else ():
+            assert skip_after is not None
             not_yet = [test for test in left if test not in decided]
             decided.update({test: not_run(why)
                             for test, why in skip_after(name, verdict, not_yet).items()})

@@ -17,12 +17,13 @@ CUT_MARK = "[... {} bytes cut ...]"
 def problems(report: dict[str, Any]) -> list[str]:
     """The schema violations of a report (a parsed JSON document), as readable lines."""
     try:
-        import jsonschema  # type: ignore[import]  # Debian: python3-jsonschema (./kata selftest installs it)
+        # Debian: python3-jsonschema (./kata selftest installs it)
+        import jsonschema  # type: ignore[import]
     except ImportError:
         return ["python3-jsonschema is not installed: cannot validate the report"]
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
     found: list[str] = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-             for error in validator.iter_errors(report)]
+                        for error in validator.iter_errors(report)]
     return found or failure_problems(report)
 
 
@@ -39,7 +40,8 @@ def failure_problems(report: dict[str, Any]) -> list[str]:
                 found.append(f"{where}/output: {size} bytes, over {OUTPUT_LIMIT_BYTES}")
             mark = re.escape(CUT_MARK).replace(re.escape("{}"), r"\d+")
             if failure.get("output_cut") and not re.search(mark, failure.get("output", "")):
-                found.append(f"{where}/output: {failure['output_cut']} bytes cut, and no mark where")
+                found.append(f"{where}/output: {failure['output_cut']} bytes cut, and no mark "
+                             f"where")
             if ("seed" in failure and "replay" in failure
                     and f"={failure['seed']} " not in failure["replay"]):
                 found.append(f"{where}/replay: does not set the seed {failure['seed']}")

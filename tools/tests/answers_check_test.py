@@ -31,7 +31,8 @@ BAD_HEADERS = {
     "one design line": "// Textbook.\n// expect-level: 3\n#pragma once\n",
     "no level": "// Textbook.\n// Design.\n#pragma once\n",
     "two levels": "// Textbook.\n// Design.\n// expect-level: 3\n// expect-level: 2\n",
-    "unknown kind": "// F.\n// Flaw.\n// expect-level: 0\n// expect-caught-by: Contract.L1_X oops\n",
+    "unknown kind":
+        "// F.\n// Flaw.\n// expect-level: 0\n// expect-caught-by: Contract.L1_X oops\n",
     "level not one below the catching test":
         "// F.\n// Flaw.\n// expect-level: 1\n// expect-caught-by: Contract.L1_X assertion\n",
     "a test name without its level": "// F.\n// Flaw.\n// expect-level: 0\n"

@@ -43,7 +43,8 @@ def main() -> int:
         print(f"PROBLEM: {e}")
         return 1
     out = build / "answers-reports" / args.answer
-    (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
+    # a report left from an earlier run proves nothing
+    (out / "report.json").unlink(missing_ok=True)
     command = [sys.executable, str(ROOT / "tools" / "grade.py"), "--answer", args.answer,
                "--build-dir", str(build), "--out", str(out), "--jobs", str(args.jobs)]
     try:

@@ -5,7 +5,8 @@ Exports the learners' repository and checks what is in it: no solutions/ (no ref
 answer anywhere), no benchmark of a kata, no instructor workflow; every kata header the pristine
 skeleton; a git repository with one commit; a second export into it refused. Then configures it
 (no build): every kata is registered without a reference, and `./kata selftest` says it has none.
-Grading in it (`./kata grade <kata> --no-bench`, a full build) is measured by hand: docs/instructors.md.
+Grading in it (`./kata grade <kata> --no-bench`, a full build) is measured by hand:
+docs/instructors.md.
 """
 from __future__ import annotations
 

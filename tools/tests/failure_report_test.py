@@ -41,9 +41,11 @@ def gtest_block(name: str, seed: int, body: str) -> str:
 def check_failure_text() -> list[str]:
     problems = []
     noise = "".join(f"progress line {i}\n" for i in range(2000))
-    assertion = (f"{ROOT}/katas/k/tests/contract_test.cc:130: Failure\nExpected equality of these values:\n"
+    assertion = (f"{ROOT}/katas/k/tests/contract_test.cc:130: Failure\n"
+                 "Expected equality of these values:\n"
                  "  half.available()\n    Which is: 1\n  0\nrate 0.5: a permit after 1 s\n")
-    race = ("==1==WARNING: ThreadSanitizer: data race (pid=1)\n" + "    #3 frame in f k.h:12\n" * 900
+    race = ("==1==WARNING: ThreadSanitizer: data race (pid=1)\n"
+            + "    #3 frame in f k.h:12\n" * 900
             + "SUMMARY: ThreadSanitizer: data race k.h:12 in f\n")
     cases = {
         "short": (gtest_block("C.L1_A", 11, assertion), "rate 0.5: a permit after 1 s"),
@@ -190,7 +192,8 @@ def check_fixture_report(report_path: str) -> list[str]:
             if failure["kind"] in KINDS_FROM_OUTPUT and kind != failure["kind"] and not slow_memory:
                 problems.append(f"{where}: the replay failed as {kind}, not {failure['kind']}")
     if replayed < 5:
-        problems.append(f"{report_path}: only {replayed} failures to replay; the fixtures have more")
+        problems.append(f"{report_path}: only {replayed} failures to replay; the fixtures have "
+                        f"more")
     return problems
 
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,22 +30,28 @@ SUBMISSIONS = ROOT / "harness" / "tests" / "grader" / "submissions"
 sys.path.insert(0, str(ROOT / "tools"))
 import scoring  # noqa: E402
 import validate_report  # noqa: E402
+from scoring import Json  # noqa: E402
+
+# A verdict's check: None when the report is right, else what is wrong.
+Check = Callable[[Json], str | None]
 
 # submission -> check(report) returning None when the verdict is right, else what is wrong.
-def failure_kinds(report):
+
+
+def failure_kinds(report: Json) -> set[str]:
     return {t["failure"]["kind"] for t in report["tests"] if not t["passed"]}
 
 
-def details(report):
+def details(report: Json) -> str:
     return " ".join(t["failure"]["detail"] for t in report["tests"] if not t["passed"])
 
 
-def expect_pass(report):
+def expect_pass(report: Json) -> str | None:
     return None if report["score"]["passed"] else f"should pass, got {failure_kinds(report)}"
 
 
-def expect_kind(kind, mention=None):
-    def check(report):
+def expect_kind(kind: str, mention: str | None = None) -> Check:
+    def check(report: Json) -> str | None:
         if report["score"]["passed"]:
             return f"should fail with {kind}, but passed"
         if kind not in failure_kinds(report):
@@ -55,10 +62,10 @@ def expect_kind(kind, mention=None):
     return check
 
 
-def expect_tampering(rule, mention=""):
+def expect_tampering(rule: str, mention: str = "") -> Check:
     """Flagged by the header policy under `rule` (a finding `file:line: rule: ...` that mentions
     `mention`), and scored 0."""
-    def check(report):
+    def check(report: Json) -> str | None:
         found = [f for f in report["tampering"] if f": {rule}: " in f and mention in f]
         if not found:
             return (f"should be flagged as tampering ({rule}: ...{mention}...), got "
@@ -69,31 +76,31 @@ def expect_tampering(rule, mention=""):
     return check
 
 
-def expect_all_tests_pass(report):
+def expect_all_tests_pass(report: Json) -> str | None:
     """Every test passed: what scores the kata 0 is the policy alone."""
     failed = [t["name"] for t in report["tests"] if not t["passed"]]
     return f"its tests should pass, {len(failed)} failed: {failed[:3]}" if failed else None
 
 
-def clean(check):
+def clean(check: Check) -> Check:
     """`check`, and no policy finding: honest code, however wrong, is not tampering."""
-    def both(report):
+    def both(report: Json) -> str | None:
         if report["tampering"]:
             return f"honest code flagged as tampering: {report['tampering'][:3]}"
         return check(report)
     return both
 
 
-def all_of(*checks):
-    def each(report):
+def all_of(*checks: Check) -> Check:
+    def each(report: Json) -> str | None:
         return next((p for p in (c(report) for c in checks) if p), None)
     return each
 
 
-def expect_runtime_finding(*words, kind=None):
+def expect_runtime_finding(*words: str, kind: str | None = None) -> Check:
     """The sandbox names what the process tried ("at run time ..." in `tampering`, every one of
     `words`), and the kata scores 0; with `kind`, its tests also fail with it."""
-    def check(report):
+    def check(report: Json) -> str | None:
         found = " | ".join(report["tampering"])
         missing = [w for w in words if w not in found]
         if missing:
@@ -106,11 +113,11 @@ def expect_runtime_finding(*words, kind=None):
     return check
 
 
-def expect_contract_broken(*words):
+def expect_contract_broken(*words: str) -> Check:
     """The benchmark stopped the learner's rows as it ran (bench::ContractBroken: the class broke
     its contract on the object measured, or left a thread running), naming every one of `words`,
     and the kata scores 0 although its tests pass."""
-    def check(report):
+    def check(report: Json) -> str | None:
         stopped = ((report.get("benchmark") or {}).get("errors") or {}).get("learner") or ""
         if not stopped.startswith(scoring.CONTRACT_BROKEN):
             return (f"the benchmark should stop the learner's rows ({scoring.CONTRACT_BROKEN}...), "
@@ -124,7 +131,7 @@ def expect_contract_broken(*words):
     return check
 
 
-def expect_build_error(report):
+def expect_build_error(report: Json) -> str | None:
     error = report["build"]["first_error"] or ""
     if "does_not_compile.h:" not in error:
         return f"should report the first compiler error at does_not_compile.h:LINE, got {error!r}"
@@ -134,7 +141,7 @@ def expect_build_error(report):
 # The honest controls and the runtime failures keep the verdicts they had before the header policy;
 # those that break the policy are now also flagged (detects_grader: fopen and getenv are file and
 # environment calls, so under a policy that fails closed it is tampering, though its tests pass).
-EXPECTED = {
+EXPECTED: dict[str, Check] = {
     "correct": clean(expect_pass),
     "flood": clean(expect_pass),
     "detects_grader": all_of(expect_tampering("call", "getenv"), expect_all_tests_pass),
@@ -245,16 +252,16 @@ PROTECTED = {
 }
 
 
-def protected_files(build):
+def protected_files(build: Path) -> list[Path]:
     return sorted({build / p[len("BUILD/"):] if p.startswith("BUILD/") else ROOT / p
                    for paths in PROTECTED.values() for p in paths})
 
 
-def snapshot(paths):
+def snapshot(paths: list[Path]) -> dict[Path, bytes | None]:
     return {p: p.read_bytes() if p.exists() else None for p in paths}
 
 
-def changed_since(before):
+def changed_since(before: dict[Path, bytes | None]) -> list[str]:
     """The protected files not as they were, each put back as it was (a broken sandbox must not
     leave the project damaged)."""
     changed = []
@@ -272,16 +279,16 @@ def changed_since(before):
 class Listener:
     """A TCP port on the grader's machine that sandbox_opens_socket.h phones: nothing may arrive."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.server.settimeout(0.2)
         self.port = self.server.getsockname()[1]
-        self.arrived = []
+        self.arrived: list[bytes] = []
         self.stop = False
         self.thread = threading.Thread(target=self.accept)
         self.thread.start()
 
-    def accept(self):
+    def accept(self) -> None:
         while not self.stop:
             try:
                 connection, _ = self.server.accept()
@@ -289,13 +296,13 @@ class Listener:
             except OSError:
                 continue
 
-    def close(self):
+    def close(self) -> None:
         self.stop = True
         self.thread.join()
         self.server.close()
 
 
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--build-dir", required=True)
     args = parser.parse_args()
@@ -306,7 +313,7 @@ def main():
                     "-DKATA_GRADER_FIXTURES=ON", *launcher], check=True, capture_output=True)
     unexpected = sorted(p.stem for p in SUBMISSIONS.glob("*.h") if p.stem not in EXPECTED)
     problems = [f"{name}.h: a submission without an expected verdict" for name in unexpected]
-    reports = {}
+    reports: dict[str, Json] = {}
     started = time.monotonic()
     # The sandbox run first: the static run's report is the one grader/failure_report reads.
     problems += grade_in_sandbox(build, [name for name in EXPECTED if name.startswith(SANDBOX)],
@@ -329,11 +336,13 @@ def main():
     return 1 if problems else 0
 
 
-def grade(build, names, options, env, reports, timeout):
+def grade(build: Path, names: list[str], options: list[str], env: dict[str, str],
+          reports: dict[str, Json], timeout: float) -> list[str]:
     """One grader run over the named submissions; their reports into `reports`; the problems."""
     katas = [f"counter_{name}" for name in names]
     out = build / "reports"
-    (out / "report.json").unlink(missing_ok=True)  # a report left from an earlier run proves nothing
+    # a report left from an earlier run proves nothing
+    (out / "report.json").unlink(missing_ok=True)
     started = time.monotonic()
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "--build-dir",
                            str(build), "--out", str(out), *options, *katas],
@@ -360,7 +369,7 @@ def grade(build, names, options, env, reports, timeout):
     return problems
 
 
-def grade_in_sandbox(build, names, reports):
+def grade_in_sandbox(build: Path, names: list[str], reports: dict[str, Json]) -> list[str]:
     """The sandbox_* headers, static checks off (docs/sandbox.md), benchmarks on (the fixture's
     benchmark runs for the `bench` ones): every protected file must come out unchanged, the report
     must not be rewritten after the grader exits, and the listener must hear nothing."""

@@ -11,6 +11,7 @@ import tempfile
 import textwrap
 import unittest
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import header_policy  # noqa: E402
@@ -39,7 +40,7 @@ class Policy(unittest.TestCase):
         return header_policy.check_header(header, namespace, self.kata_dir,
                                           self.flags if flags is None else flags, macros)
 
-    def assertFinds(self, rule: str, line: int, text: str, **kwargs) -> list[Finding]:
+    def assertFinds(self, rule: str, line: int, text: str, **kwargs: Any) -> list[Finding]:
         findings = self.check(text, **kwargs)
         self.assertIn((rule, line), [(f.rule, f.line) for f in findings],
                       "\n".join(map(str, findings)) or "no finding")
@@ -49,13 +50,13 @@ class Policy(unittest.TestCase):
                 str(finding).startswith(f"{finding.file}:{finding.line}: {finding.rule}: "))
         return findings
 
-    def assertClean(self, text: str, **kwargs) -> None:
+    def assertClean(self, text: str, **kwargs: Any) -> None:
         findings = self.check(text, **kwargs)
         self.assertEqual([], [str(f) for f in findings])
 
 
 class HonestCode(Policy):
-    def test_what_an_honest_learner_writes_finds_nothing(self):
+    def test_what_an_honest_learner_writes_finds_nothing(self) -> None:
         self.assertClean("""
             // A header as a learner might write it: every allowed construct once.
             #pragma once
@@ -111,7 +112,7 @@ class HonestCode(Policy):
             }  // namespace kata
             """)
 
-    def test_a_classic_include_guard_is_allowed(self):
+    def test_a_classic_include_guard_is_allowed(self) -> None:
         self.assertClean("""
             #ifndef DEMO_H_
             #define DEMO_H_
@@ -121,7 +122,7 @@ class HonestCode(Policy):
             #endif  // DEMO_H_
             """)
 
-    def test_the_reference_uses_namespace_solution_and_the_provided_kata_types(self):
+    def test_the_reference_uses_namespace_solution_and_the_provided_kata_types(self) -> None:
         self.assertClean("""
             #pragma once
             #include "clock.h"
@@ -133,7 +134,7 @@ class HonestCode(Policy):
 
 
 class Preprocessor(Policy):
-    def test_only_allowed_standard_headers(self):
+    def test_only_allowed_standard_headers(self) -> None:
         self.assertFinds("include", 2, "#pragma once\n#include <fstream>\nnamespace kata {}\n")
         self.assertFinds("include", 2, "#pragma once\n#include <unistd.h>\nnamespace kata {}\n")
         self.assertFinds("include", 2, "#pragma once\n#include <bits/std_mutex.h>\n")
@@ -142,24 +143,24 @@ class Preprocessor(Policy):
         self.assertFinds("include", 2,
                          "#pragma once\n#include <source_location>\nnamespace kata {}\n")
 
-    def test_a_standard_name_must_resolve_to_the_standard_library(self):
+    def test_a_standard_name_must_resolve_to_the_standard_library(self) -> None:
         (self.kata_dir / "vector").write_text("#pragma once\n")  # the learner's own <vector>
         self.assertFinds("include", 2, "#pragma once\n#include <vector>\nnamespace kata {}\n")
 
-    def test_quoted_includes_only_of_the_kata_provided_headers(self):
+    def test_quoted_includes_only_of_the_kata_provided_headers(self) -> None:
         (self.kata_dir / "helper.inc").write_text("")
         self.assertFinds("include", 2, '#pragma once\n#include "helper.inc"\n')
         self.assertFinds("include", 2, '#pragma once\n#include "../../solutions/demo/demo.h"\n')
         self.assertFinds("include", 2, '#pragma once\n#include "harness/config.h"\n')
 
-    def test_pragma_error_and_other_directives(self):
+    def test_pragma_error_and_other_directives(self) -> None:
         self.assertFinds("pragma", 2, '#pragma once\n#pragma GCC optimize("O0")\n')
         self.assertFinds("error-directive", 2, "#pragma once\n#warning hello\n")
         self.assertFinds("directive", 2, '#pragma once\n#line 1 "clock.h"\n')
         self.assertFinds("directive", 2, "#pragma once\n#include_next <mutex>\n")
         self.assertFinds("directive", 2, "#pragma once\n#\n")
 
-    def test_no_conditional_but_the_include_guard(self):
+    def test_no_conditional_but_the_include_guard(self) -> None:
         self.assertFinds("conditional", 2, "#pragma once\n#if 1\nnamespace kata {}\n#endif\n")
         self.assertFinds("conditional", 2, "#pragma once\n#ifdef NDEBUG\n#endif\n")
         # a guard whose #define names another macro is no guard
@@ -167,7 +168,7 @@ class Preprocessor(Policy):
         # code after the guard's #endif: not a classic guard either
         self.assertFinds("conditional", 1, "#ifndef A_H\n#define A_H\n#endif\nnamespace kata {}\n")
 
-    def test_an_include_guard_names_nothing_else(self):
+    def test_an_include_guard_names_nothing_else(self) -> None:
         self.assertFinds("macro", 1,
                          "#ifndef watched\n#define watched\nnamespace kata {}\n#endif\n")
         self.assertFinds("build-macro", 1, "#ifndef COUNTER_H\n#define COUNTER_H\n#endif\n",
@@ -175,16 +176,16 @@ class Preprocessor(Policy):
         self.assertClean(
             "#ifndef KATA_COUNTER_H\n#define KATA_COUNTER_H\nnamespace kata {}\n#endif\n")
 
-    def test_spelled_another_way_still_a_directive(self):
+    def test_spelled_another_way_still_a_directive(self) -> None:
         self.assertFinds("conditional", 2, "#pragma once\n%:if 1\n%:endif\n")
         self.assertFinds("macro", 2, "#pragma once\n#\\\ndefine X 1\n")
         self.assertFinds("conditional", 2, "#pragma once\n  #  /* hidden */ if 1\n#endif\n")
 
-    def test_no_macros(self):
+    def test_no_macros(self) -> None:
         self.assertFinds("macro", 2, "#pragma once\n#define check(x) true\n")
         self.assertFinds("macro", 2, "#pragma once\n#undef assert\n")
 
-    def test_no_macro_of_the_build(self):
+    def test_no_macro_of_the_build(self) -> None:
         self.assertFinds("build-macro", 3, """
             #pragma once
             namespace kata {
@@ -200,7 +201,7 @@ class Preprocessor(Policy):
 
 
 class Language(Policy):
-    def test_no_asm_and_no_extern(self):
+    def test_no_asm_and_no_extern(self) -> None:
         self.assertFinds("asm", 3, """
             #pragma once
             namespace kata {
@@ -220,7 +221,7 @@ class Language(Policy):
             }  // namespace kata
             """)
 
-    def test_only_the_standard_attributes_listed(self):
+    def test_only_the_standard_attributes_listed(self) -> None:
         for attribute in ("[[gnu::noinline]]", "[[clang::no_sanitize(\"thread\")]]",
                           "[[using gnu: used]]", "[[nodiscard, gnu::weak]]", "<:<:gnu::weak:>:>",
                           "__attribute__((visibility(\"default\")))"):
@@ -232,7 +233,7 @@ class Language(Policy):
                     }}  // namespace kata
                     """)
 
-    def test_reserved_and_sanitizer_names(self):
+    def test_reserved_and_sanitizer_names(self) -> None:
         self.assertFinds("reserved-name", 3, """
             #pragma once
             namespace kata {
@@ -249,7 +250,7 @@ class Language(Policy):
         self.assertFinds("sanitizer-name", 3,  # a line splice inside the name
                          "#pragma once\nnamespace kata {\ninline int _\\\n_tsan_x;\n}\n")
 
-    def test_no_harness_names_even_through_an_alias(self):
+    def test_no_harness_names_even_through_an_alias(self) -> None:
         self.assertFinds("harness-name", 3, """
             #pragma once
             namespace kata {
@@ -276,7 +277,7 @@ class Language(Policy):
             }  // namespace kata
             """)
 
-    def test_everything_inside_the_headers_namespace(self):
+    def test_everything_inside_the_headers_namespace(self) -> None:
         self.assertFinds("outside-namespace", 4, """
             #pragma once
             #include <functional>
@@ -294,7 +295,7 @@ class Language(Policy):
 
 
 class Calls(Policy):
-    def test_process_file_environment_signal_and_loading_calls(self):
+    def test_process_file_environment_signal_and_loading_calls(self) -> None:
         for call, header in (("std::exit(0)", "cstdlib"), ("std::quick_exit(0)", "cstdlib"),
                              ("std::system(\"true\")", "cstdlib"),
                              ("std::getenv(\"X\")", "cstdlib"),
@@ -312,7 +313,7 @@ class Calls(Policy):
                     }}  // namespace kata
                     """)
 
-    def test_a_pointer_to_a_refused_function_is_refused_too(self):
+    def test_a_pointer_to_a_refused_function_is_refused_too(self) -> None:
         self.assertFinds("call", 4, """
             #pragma once
             #include <cstdlib>
@@ -321,7 +322,7 @@ class Calls(Policy):
             }  // namespace kata
             """)
 
-    def test_a_call_a_template_leaves_unresolved_is_refused_if_it_may_be_refused(self):
+    def test_a_call_a_template_leaves_unresolved_is_refused_if_it_may_be_refused(self) -> None:
         self.assertFinds("call", 5, """
             #pragma once
             #include <cstdlib>
@@ -331,7 +332,7 @@ class Calls(Policy):
             }  // namespace kata
             """)
 
-    def test_paths_in_strings(self):
+    def test_paths_in_strings(self) -> None:
         self.assertFinds("path-literal", 3, """
             #pragma once
             namespace kata {
@@ -341,7 +342,7 @@ class Calls(Policy):
 
 
 class FailsClosed(Policy):
-    def test_a_header_that_does_not_compile_cannot_be_checked(self):
+    def test_a_header_that_does_not_compile_cannot_be_checked(self) -> None:
         self.assertFinds("cannot-check", 3, """
             #pragma once
             namespace kata {
@@ -349,7 +350,7 @@ class FailsClosed(Policy):
             }  // namespace kata
             """)
 
-    def test_a_header_that_leans_on_the_test_s_includes_cannot_be_checked(self):
+    def test_a_header_that_leans_on_the_test_s_includes_cannot_be_checked(self) -> None:
         self.assertFinds("cannot-check", 3, """
             #pragma once
             namespace kata {
@@ -357,10 +358,10 @@ class FailsClosed(Policy):
             }  // namespace kata
             """)
 
-    def test_no_flags_no_pass(self):
+    def test_no_flags_no_pass(self) -> None:
         self.assertFinds("cannot-check", 1, "#pragma once\n", flags={})
 
-    def test_without_libclang_every_header_is_a_finding(self):
+    def test_without_libclang_every_header_is_a_finding(self) -> None:
         saved = header_policy._CINDEX, header_policy._CINDEX_ERROR
         header_policy._CINDEX, header_policy._CINDEX_ERROR = None, "no libclang (simulated)"
         try:
@@ -368,7 +369,7 @@ class FailsClosed(Policy):
         finally:
             header_policy._CINDEX, header_policy._CINDEX_ERROR = saved
 
-    def test_each_build_s_flags_are_used(self):
+    def test_each_build_s_flags_are_used(self) -> None:
         # An include guard named after a macro one build defines empties the header there.
         flags = {"plain": self.flags["plain"], "tsan": self.flags["plain"] + ["-DDEMO_H"]}
         self.assertFinds("variant", 3, """
@@ -388,7 +389,7 @@ class FailsClosed(Policy):
 
 
 class Loading(unittest.TestCase):
-    def test_libclang_is_found_where_debian_keeps_it(self):
+    def test_libclang_is_found_where_debian_keeps_it(self) -> None:
         # The bindings first pointed at a library that is not there, as when the default name is
         # not in the loader's path: the policy finds one of Debian's itself.
         script = textwrap.dedent(f"""
@@ -409,7 +410,7 @@ class Loading(unittest.TestCase):
 
 
 class BuildFlags(unittest.TestCase):
-    def test_only_what_changes_what_the_compiler_sees(self):
+    def test_only_what_changes_what_the_compiler_sees(self) -> None:
         command = ["/usr/bin/c++", "-DKATA_NS=kata", "-D", "X=1", "-I/a", "-isystem", "/b",
                    "-O1", "-g", "-fsanitize=thread", "-Wall", "-Werror", "-std=c++20", "-o",
                    "out.o", "-MD", "-MF", "dep.d", "-c", "src.cc"]
@@ -417,7 +418,7 @@ class BuildFlags(unittest.TestCase):
                          ["-DKATA_NS=kata", "-D", "X=1", "-I/a", "-isystem", "/b", "-O1",
                           "-fsanitize=thread", "-std=c++20"])
 
-    def test_a_targets_flags_and_the_builds_macros(self):
+    def test_a_targets_flags_and_the_builds_macros(self) -> None:
         entries = [{"directory": "/b", "file": "/s/t.cc",
                     "command": "c++ -DA=1 -DKATA_HEADER=\\\"/x.h\\\" -O2 -o "
                                "CMakeFiles/k_kata_plain.dir/t.cc.o -c /s/t.cc"},

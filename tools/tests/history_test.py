@@ -18,11 +18,11 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import history  # noqa: E402
-from typing import Any
 
 
 def document(*katas: tuple[str, int, float, bool], graded: str = "learner") -> dict[str, Any]:

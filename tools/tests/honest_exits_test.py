@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Commands that did not do what was asked exit non-zero (ctest: grader/honest_exits, label harness).
+"""Commands that did not do what was asked exit non-zero (ctest: grader/honest_exits, label
+harness).
 
-The `kata` script is run as it is, copied into a sandbox: a tree with two katas, `good` and `broken`,
-and, first on PATH, stand-ins for cmake, ctest, dpkg-query (every package installed), apt-get, sudo
-and sysctl that only write down how they were called. So nothing is installed, configured or built,
-and the checks take a second whatever the script does. `cmake --build` fails for any `broken_*`
-target, as a header that does not compile does.
+The `kata` script is run as it is, copied into a sandbox: a tree with two katas, `good` and
+`broken`, and, first on PATH, stand-ins for cmake, ctest, dpkg-query (every package installed),
+apt-get, sudo and sysctl that only write down how they were called. So nothing is installed,
+configured or built, and the checks take a second whatever the script does. `cmake --build` fails
+for any `broken_*` target, as a header that does not compile does.
 
   - an unknown command: an error line naming it, the usage, exit 2;
   - an unknown kata, for `test` and for `grade`: an error naming the valid katas, exit 2, before
@@ -118,7 +119,8 @@ def check_kata_script(kata_script: str) -> list[str]:
             problems.append(f"./kata foo: exit {code}, want 2")
         first_line = err.splitlines()[0] if err else ""
         if "unknown command: foo" not in first_line:
-            problems.append(f"./kata foo: the first line should say 'unknown command: foo': {err!r}")
+            problems.append(f"./kata foo: the first line should say 'unknown command: foo': "
+                            f"{err!r}")
         if "usage:" not in err:
             problems.append("./kata foo: should print the usage")
 
@@ -130,7 +132,8 @@ def check_kata_script(kata_script: str) -> list[str]:
                 problems.append(f"./kata {command} bogus: should name it and list the katas "
                                 f"(good, broken): {err!r}")
             if calls:
-                problems.append(f"./kata {command} bogus: should stop before any tool runs: {calls}")
+                problems.append(f"./kata {command} bogus: should stop before any tool runs: "
+                                f"{calls}")
 
         code, err, calls = run_kata(root, bin_dir, "test", "good")
         if code != 0:

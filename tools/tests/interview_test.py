@@ -70,7 +70,8 @@ def check_readmes() -> list[str]:
         if any(line in loaded.prompt for line in hint_lines) or "Hint" in loaded.prompt:
             problems.append(f"{kata}: the prompt holds a hint")
         if len(loaded.prompt) < 100:
-            problems.append(f"{kata}: the prompt is {len(loaded.prompt)} characters: {loaded.prompt}")
+            problems.append(f"{kata}: the prompt is {len(loaded.prompt)} characters: "
+                            f"{loaded.prompt}")
         if len(loaded.questions) < 3:
             problems.append(f"{kata}: {len(loaded.questions)} follow-up questions, want 3 or more")
         for question in loaded.questions:
@@ -78,6 +79,7 @@ def check_readmes() -> list[str]:
                 problems.append(f"{kata}: a question reads badly: {question.asked!r}")
             if not question.notes:
                 problems.append(f"{kata}: no notes for {question.asked!r}")
+        assert loaded.notes is not None, "the tree's reference has its notes"
         reference, first, last = loaded.notes
         lines = reference.read_text().splitlines()
         if not lines[first - 1].startswith("// Why") or not first <= last <= len(lines):
@@ -182,6 +184,7 @@ def check_flow() -> list[str]:
                 problems.append(f"ANSWERS.md lacks {want!r}:\n{text}")
         if "### 2." in text:
             problems.append("a skipped question was written to ANSWERS.md")
+        assert loaded.notes is not None, "the tree's reference has its notes"
         reference, first, last = loaded.notes
         pointer = f"solutions/{KATA}/{KATA}.h, lines {first}-{last}"
         if pointer not in flat(session.output):

@@ -23,21 +23,25 @@ WATCHDOG_OUTPUT = ("[ RUN      ] Liveness.L1_EveryPopWakesAWaitingProducer\nSEED
 
 
 class StatusTest(unittest.TestCase):
-    def test_ninja_steps_read_as_what_was_built(self):
+    def test_ninja_steps_read_as_what_was_built(self) -> None:
         self.assertEqual(progress.ninja_step(
-            "[3/7] Building CXX object CMakeFiles/bounded_queue_kata_tsan.dir/Unity/unity_0_cxx.cxx.o\n"),
+            "[3/7] Building CXX object "
+            "CMakeFiles/bounded_queue_kata_tsan.dir/Unity/unity_0_cxx.cxx.o\n"),
             "[3/7] compiled bounded_queue_kata_tsan")
-        self.assertEqual(progress.ninja_step("[7/7] Linking CXX executable bounded_queue_kata_tsan"),
-                         "[7/7] linked bounded_queue_kata_tsan")
+        self.assertEqual(
+            progress.ninja_step("[7/7] Linking CXX executable bounded_queue_kata_tsan"),
+            "[7/7] linked bounded_queue_kata_tsan")
         self.assertIsNone(progress.ninja_step("katas/x.h:3:1: error: expected ';'"))
         self.assertIsNone(progress.ninja_step("[0/2] Re-checking globbed directories..."))
         # A variant's tests start the moment its binary is linked.
-        self.assertEqual(progress.ninja_linked("[4/7] Linking CXX executable bounded_queue_kata_plain\n"),
-                         "bounded_queue_kata_plain")
+        self.assertEqual(
+            progress.ninja_linked("[4/7] Linking CXX executable bounded_queue_kata_plain\n"),
+            "bounded_queue_kata_plain")
         self.assertIsNone(progress.ninja_linked(
-            "[3/7] Building CXX object CMakeFiles/bounded_queue_kata_plain.dir/Unity/unity_0_cxx.cxx.o"))
+            "[3/7] Building CXX object "
+            "CMakeFiles/bounded_queue_kata_plain.dir/Unity/unity_0_cxx.cxx.o"))
 
-    def test_not_a_terminal_gets_plain_lines(self):
+    def test_not_a_terminal_gets_plain_lines(self) -> None:
         out = io.StringIO()
         status = progress.Status(out, tty=False)
         status.set("plain tests", progress.tests_text(3, 58, 1))
@@ -50,7 +54,7 @@ class StatusTest(unittest.TestCase):
         self.assertEqual(text.splitlines(), ["    plain tests 3/58 done, 1 failed, 0 s",
                                              "    plain: 57/58 passed"])
 
-    def test_a_terminal_gets_one_line_redrawn(self):
+    def test_a_terminal_gets_one_line_redrawn(self) -> None:
         out = io.StringIO()
         status = progress.Status(out, tty=True)
         status.set("build", "[1/4] compiled bounded_queue_kata_plain")
@@ -68,7 +72,7 @@ class BuildTest(unittest.TestCase):
     """grade.build_targets with a stand-in cmake that prints ninja's lines, then compiles for ever
     (a sleeping child of its own, as ninja's compilers are)."""
 
-    def test_each_link_is_told_and_a_stopped_build_ends_with_its_compilers(self):
+    def test_each_link_is_told_and_a_stopped_build_ends_with_its_compilers(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bin_dir = Path(tmp)
             pid_file = bin_dir / "compiler.pid"
@@ -91,8 +95,8 @@ wait
                 build.stop()  # as build_and_test does once the sanitizer variants are not needed
             try:
                 started = time.monotonic()
-                error = grade.build_targets(bin_dir, ["k_kata_plain", "k_kata_asan"], 2, None, on_link,
-                                            build)
+                error = grade.build_targets(bin_dir, ["k_kata_plain", "k_kata_asan"], 2, None,
+                                            on_link, build)
             finally:
                 os.environ["PATH"] = saved
             self.assertEqual(linked, ["k_kata_plain"])
@@ -109,10 +113,10 @@ wait
 
 
 class NotRunAfterHangTest(unittest.TestCase):
-    def test_a_hang_is_found_and_skips_its_level_and_above(self):
+    def test_a_hang_is_found_and_skips_its_level_and_above(self) -> None:
         hung = {"passed": False, "seconds": 2.0, "output": WATCHDOG_OUTPUT}
-        self.assertEqual(grade.hang_level("bounded_queue", "Liveness.L1_EveryPopWakesAWaitingProducer",
-                                          hung), 1)
+        self.assertEqual(grade.hang_level("bounded_queue",
+                                          "Liveness.L1_EveryPopWakesAWaitingProducer", hung), 1)
         failed = {"passed": False, "seconds": 0.1, "output": "x.cc:3: Failure\nExpected 1\n"}
         self.assertIsNone(grade.hang_level("bounded_queue", "Contract.L2_X", failed))
         at_exit = {"passed": False, "seconds": 0.1, "output": "", "cause": test_runner.HUNG_AT_EXIT,
@@ -125,7 +129,7 @@ class NotRunAfterHangTest(unittest.TestCase):
                                            "Threads/Concurrency.L2_B/p1"])
         self.assertIn("Liveness.L2_X hung in plain at level 2", skipped["Liveness.L3_C"])
 
-    def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self):
+    def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self) -> None:
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         verdicts = {"tsan": {"Contract.L1_A": test_runner.not_run(why["Contract.L1_A"])}}
         [entry] = grade.grade_tests("bounded_queue", ["Contract.L1_A"], {"tsan": False}, verdicts,
@@ -137,7 +141,7 @@ class NotRunAfterHangTest(unittest.TestCase):
         self.assertNotIn("replay", entry["failure"])
         self.assertNotIn("seed", entry["failure"])
 
-    def test_the_scorecard_counts_them_apart_and_lists_only_the_hang(self):
+    def test_the_scorecard_counts_them_apart_and_lists_only_the_hang(self) -> None:
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         tests = [{"name": "Liveness.L1_H", "variant": "plain", "category": "Liveness", "level": 1,
                   "passed": False, "failure": {"kind": "hang", "detail": "push() blocked"}}]
@@ -151,7 +155,8 @@ class NotRunAfterHangTest(unittest.TestCase):
                             "correctness_max": 70, "performance": 0, "performance_max": 30,
                             "passed": False, "note": None}}
         text = "\n".join(scorecard.render_kata(report))
-        self.assertIn("3 tests (plain 1, tsan 1, asan 1) not run: Liveness.L1_H hung in plain", text)
+        self.assertIn("3 tests (plain 1, tsan 1, asan 1) not run: Liveness.L1_H hung in plain",
+                      text)
         self.assertIn("Liveness.L1_H [plain] hang", text)
         self.assertNotIn("Contract.L1_A [", text, "a test not run is not a failure to read")
 

@@ -23,8 +23,7 @@ import scoring  # noqa: E402
 import validate_report  # noqa: E402
 
 
-
-def main():
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--build-dir", required=True)
     parser.add_argument("--ratio-katas", default="bounded_queue",

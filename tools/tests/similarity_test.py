@@ -17,6 +17,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -32,7 +33,7 @@ def expect(condition: bool, what: str) -> None:
         problems.append(what)
 
 
-def graded(header: Path, class_mode: bool) -> dict:
+def graded(header: Path, class_mode: bool) -> dict[str, Any]:
     """report after grade.copy_check of a kata that had scored full correctness."""
     args = argparse.Namespace(self_check=False, class_mode=class_mode)
     report = {"score": {"correctness": 70, "performance": 30.0, "total": 100.0, "passed": True,

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -117,13 +118,15 @@ def helper_policy(tree: Path) -> None:
            f"a helper header's getenv is a tampering finding: {findings or proc.stderr[-500:]}")
 
 
-def grade(source: str, work: Path, out: Path) -> dict:
+def grade(source: str, work: Path, out: Path) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "submission.py"), "--submission",
                            source, "--work", str(work), "--out", str(out), "--no-bench",
                            "--jobs", "2", KATA], capture_output=True, text=True, timeout=2400)
     print(proc.stdout[-1500:], proc.stderr[-1500:])
-    expect(proc.returncode == 1, f"{source}: graded, below the passing bar (exit {proc.returncode})")
-    return json.loads((out / "report.json").read_text())
+    expect(proc.returncode == 1,
+           f"{source}: graded, below the passing bar (exit {proc.returncode})")
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return report
 
 
 def main() -> int:

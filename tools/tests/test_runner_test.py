@@ -7,6 +7,8 @@ a process can end is tried without compiling anything: each case checks which te
 ended the failing one, and how many processes the run took. Every case runs twice: without a
 sandbox, and in the grader's sandbox (tools/sandbox.py), where the fake also tries what the
 sandbox must stop and name: writing into the project, leaving a process behind, the network.
+Run whole, each case runs in a process of its own, several at once (their waits overlap);
+named (`test_runner_test.py Class.test_name`), in this process.
 """
 import os
 import socket
@@ -22,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sandbox  # noqa: E402
 import sandbox_init  # noqa: E402
 import test_runner  # noqa: E402
+from test_runner import Verdict  # noqa: E402
 
 FAKE = r'''#!PYTHON
 import os, socket, sys, time
@@ -110,7 +113,7 @@ sys.exit(1 if failed else 0)
 class RunSuiteTest(unittest.TestCase):
     sandboxed = False
 
-    def setUp(self):
+    def setUp(self) -> None:
         self.dir = tempfile.TemporaryDirectory()
         self.work = Path(self.dir.name)
         self.binary = self.work / "fake_test"
@@ -122,10 +125,10 @@ class RunSuiteTest(unittest.TestCase):
             self.assertTrue(self.box.active and self.box.writes_named,
                             f"the sandbox does not start here: {self.box.describe()}")
 
-    def tearDown(self):
+    def tearDown(self) -> None:
         self.dir.cleanup()
 
-    def run_suite(self, *names):
+    def run_suite(self, *names: str) -> dict[str, Verdict]:
         tests = [f"Fake.L1_{name}" for name in names]
         suite = test_runner.run_suite(self.binary, tests, self.work / "runs", box=self.box)
         self.assertEqual(sorted(suite.verdicts), sorted(tests), "every test gets a verdict")
@@ -133,11 +136,12 @@ class RunSuiteTest(unittest.TestCase):
         self.findings = suite.findings
         return {name.split("_", 1)[1]: v for name, v in suite.verdicts.items()}
 
-    def assert_passed(self, verdicts, *names):
+    def assert_passed(self, verdicts: dict[str, Verdict], *names: str) -> None:
         for name in names:
             self.assertTrue(verdicts[name]["passed"], f"{name}: {verdicts[name]}")
 
-    def assert_failed(self, verdict, ended=None, output=None, cause=None):
+    def assert_failed(self, verdict: Verdict, ended: str | None = None, output: str | None = None,
+                      cause: str | None = None) -> None:
         self.assertFalse(verdict["passed"], verdict)
         if ended:
             self.assertIn(ended, verdict.get("ended", ""), verdict)
@@ -145,17 +149,17 @@ class RunSuiteTest(unittest.TestCase):
         if output:
             self.assertIn(output, verdict["output"], verdict)
 
-    def assert_finding(self, *words):
+    def assert_finding(self, *words: str) -> None:
         self.assertTrue(any(all(w in f for w in words) for f in self.findings),
                         f"no finding with {words}: {self.findings}")
 
-    def test_a_passing_suite_takes_one_process(self):
+    def test_a_passing_suite_takes_one_process(self) -> None:
         verdicts = self.run_suite("a_pass", "b_pass", "c_pass")
         self.assert_passed(verdicts, "a_pass", "b_pass", "c_pass")
         self.assertEqual(self.processes, 1)
         self.assertEqual(self.findings, [])
 
-    def test_a_failed_assertion_is_that_tests_and_the_run_goes_on(self):
+    def test_a_failed_assertion_is_that_tests_and_the_run_goes_on(self) -> None:
         verdicts = self.run_suite("a_pass", "b_fail", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_fail"], output="Expected: 1 == 2")
@@ -163,38 +167,38 @@ class RunSuiteTest(unittest.TestCase):
         self.assertEqual(self.processes, 1)
         self.assertEqual(self.findings, [])
 
-    def test_a_crash_is_the_running_tests_and_the_rest_run_again(self):
+    def test_a_crash_is_the_running_tests_and_the_rest_run_again(self) -> None:
         verdicts = self.run_suite("a_pass", "b_crash", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_crash"], ended="killed by signal 11",
                            cause=test_runner.DIED)
         self.assertEqual(self.processes, 2)
 
-    def test_exit_0_in_a_test_does_not_pass_it(self):
+    def test_exit_0_in_a_test_does_not_pass_it(self) -> None:
         verdicts = self.run_suite("a_pass", "b_exit0", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_exit0"], ended="exited 0 in the middle of this test",
                            cause=test_runner.EXIT_0)
 
-    def test_a_forged_ok_line_does_not_pass_a_test(self):
+    def test_a_forged_ok_line_does_not_pass_a_test(self) -> None:
         verdicts = self.run_suite("a_pass", "b_forgedok", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_forgedok"], ended="exited 0 before gtest reported",
                            cause=test_runner.EXIT_0)
 
-    def test_a_failure_after_the_report_is_found_by_running_each_test_alone(self):
+    def test_a_failure_after_the_report_is_found_by_running_each_test_alone(self) -> None:
         verdicts = self.run_suite("a_pass", "b_leak", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
         self.assert_failed(verdicts["b_leak"], ended="then the process exited with status 23",
                            output="LeakSanitizer", cause=test_runner.DIED)
 
-    def test_tests_to_skip_are_not_run_and_a_verdict_can_skip_the_rest(self):
+    def test_tests_to_skip_are_not_run_and_a_verdict_can_skip_the_rest(self) -> None:
         # As the grader does after a hang: the tests of its level and above are not run.
         tests = ["Fake.L1_a_pass", "Fake.L1_b_crash", "Fake.L2_c_pass", "Fake.L1_d_pass",
                  "Fake.L1_e_pass"]
-        shown = []
+        shown: list[tuple[int, int]] = []
 
-        def after(name, verdict, left):
+        def after(name: str, verdict: Verdict, left: list[str]) -> dict[str, str]:
             return {} if verdict["passed"] else {t: f"after {name}" for t in left if ".L2_" in t}
         suite = test_runner.run_suite(self.binary, tests, self.work / "runs", box=self.box,
                                       on_progress=lambda done, failed: shown.append((done, failed)),
@@ -215,7 +219,7 @@ class RunSuiteTest(unittest.TestCase):
         self.assertEqual(shown[-1], (5, 1), f"the last progress: 5 done, 1 failed (2 not run): "
                                             f"{shown}")
 
-    def short_exit_grace(self, *names):
+    def short_exit_grace(self, *names: str) -> dict[str, Verdict]:
         saved = test_runner.EXIT_GRACE
         test_runner.EXIT_GRACE = 2
         try:
@@ -223,7 +227,8 @@ class RunSuiteTest(unittest.TestCase):
         finally:
             test_runner.EXIT_GRACE = saved
 
-    def test_a_hang_at_exit_is_killed_after_the_grace_and_found_by_running_each_test_alone(self):
+    def test_a_hang_at_exit_is_killed_after_the_grace_and_found_by_running_each_test_alone(
+            self) -> None:
         started = time.monotonic()
         verdicts = self.short_exit_grace("a_pass", "b_hangatexit", "c_pass")
         self.assert_passed(verdicts, "a_pass", "c_pass")
@@ -233,7 +238,7 @@ class RunSuiteTest(unittest.TestCase):
         # Two processes hang for the grace, not for TEST_TIMEOUT (120 s).
         self.assertLess(time.monotonic() - started, test_runner.TEST_TIMEOUT)
 
-    def test_a_hang_at_exit_of_every_process_is_not_run_alone_for_every_test(self):
+    def test_a_hang_at_exit_of_every_process_is_not_run_alone_for_every_test(self) -> None:
         names = [f"{letter}_hangatexit" for letter in "abcdef"]
         verdicts = self.short_exit_grace(*names)
         for name in names:
@@ -243,12 +248,13 @@ class RunSuiteTest(unittest.TestCase):
         self.assertEqual(self.processes, 1 + test_runner.ALONE_HANGS_AT_EXIT)
         self.assertIn("not run alone", verdicts["f_hangatexit"]["ended"])
 
-    def test_exit_at_startup_leaves_every_test_unrun(self):
+    def test_exit_at_startup_leaves_every_test_unrun(self) -> None:
         verdicts = self.run_suite("a_exit_at_startup", "b_exit_at_startup")
         for verdict in verdicts.values():
-            self.assert_failed(verdict, ended="without running this test", cause=test_runner.NOT_RUN)
+            self.assert_failed(verdict, ended="without running this test",
+                               cause=test_runner.NOT_RUN)
 
-    def test_a_hang_is_killed_after_the_timeout_and_named(self):
+    def test_a_hang_is_killed_after_the_timeout_and_named(self) -> None:
         # Long enough for the fake (an interpreter, in a sandbox) to start on a loaded machine:
         # the clock runs from the process's start until its first `[ RUN ]`.
         saved = test_runner.TEST_TIMEOUT
@@ -261,14 +267,14 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_failed(verdicts["b_hang"], ended="did not finish in 5 s and was killed",
                            cause=test_runner.TIMEOUT)
 
-    def test_an_xml_report_written_at_startup_passes_nothing_and_is_named(self):
+    def test_an_xml_report_written_at_startup_passes_nothing_and_is_named(self) -> None:
         verdicts = self.run_suite("a_forgexml", "b_pass")
         self.assert_failed(verdicts["a_forgexml"], ended="without running this test",
                            cause=test_runner.NOT_RUN)
         self.assert_finding("XML report is not gtest's", "it says 2 test(s) ran",
                             "shows 0 started")
 
-    def test_an_xml_report_rewritten_at_exit_passes_nothing_and_is_named(self):
+    def test_an_xml_report_rewritten_at_exit_passes_nothing_and_is_named(self) -> None:
         verdicts = self.run_suite("a_pass", "b_rewritexml")
         self.assert_failed(verdicts["b_rewritexml"], output="Expected: 1 == 2")
         self.assert_passed(verdicts, "a_pass")
@@ -280,13 +286,13 @@ class SandboxedRunSuiteTest(RunSuiteTest):
     """The same, each process in the sandbox; and what only the sandbox stops."""
     sandboxed = True
 
-    def test_a_write_into_the_project_fails_and_is_named(self):
+    def test_a_write_into_the_project_fails_and_is_named(self) -> None:
         verdicts = self.run_suite("a_pass", "b_writeproject")
         self.assert_passed(verdicts, "a_pass", "b_writeproject")
         self.assertFalse((self.work / "written-by-the-test").exists(), "the write reached the tree")
         self.assert_finding("wrote", "written-by-the-test", "discarded")
 
-    def test_a_process_left_behind_ends_with_the_test_and_is_named(self):
+    def test_a_process_left_behind_ends_with_the_test_and_is_named(self) -> None:
         # It waits longer than the sandbox lets a process end on its own after the test's.
         linger = sandbox_init.GRACE + 1
         os.environ["KATA_FAKE_LINGER"] = str(linger)
@@ -300,12 +306,12 @@ class SandboxedRunSuiteTest(RunSuiteTest):
         self.assertFalse((self.work / "written-by-a-process-left-behind").exists(),
                          "the process left behind outlived the test")
 
-    def test_a_process_that_ends_just_after_the_test_is_not_left_behind(self):
+    def test_a_process_that_ends_just_after_the_test_is_not_left_behind(self) -> None:
         verdicts = self.run_suite("a_endingchild")
         self.assert_passed(verdicts, "a_endingchild")
         self.assertEqual(self.findings, [])
 
-    def test_the_grader_environment_stays_out_but_the_harness_variables(self):
+    def test_the_grader_environment_stays_out_but_the_harness_variables(self) -> None:
         os.environ.update(FAKE_SECRET_TOKEN="hunter2", KATA_FAKE_SEED="7")
         try:
             verdicts = self.run_suite("a_environment")
@@ -313,12 +319,12 @@ class SandboxedRunSuiteTest(RunSuiteTest):
             del os.environ["FAKE_SECRET_TOKEN"], os.environ["KATA_FAKE_SEED"]
         self.assert_passed(verdicts, "a_environment")
 
-    def test_the_network_is_unreachable_and_its_use_is_named(self):
+    def test_the_network_is_unreachable_and_its_use_is_named(self) -> None:
         listener = socket.create_server(("127.0.0.1", 0))
         listener.settimeout(5)
         accepted = []
 
-        def accept():
+        def accept() -> None:
             try:
                 accepted.append(listener.accept())
             except OSError:
@@ -340,7 +346,7 @@ class SandboxedRunSuiteTest(RunSuiteTest):
 class WithoutTheSandboxTest(unittest.TestCase):
     """Where bubblewrap cannot start: the probe, the scorecard and the grader say so plainly."""
 
-    def test_without_bubblewrap_the_probe_says_so(self):
+    def test_without_bubblewrap_the_probe_says_so(self) -> None:
         saved = os.environ["PATH"]
         os.environ["PATH"] = "/nonexistent"
         try:
@@ -348,18 +354,18 @@ class WithoutTheSandboxTest(unittest.TestCase):
         finally:
             os.environ["PATH"] = saved
         self.assertFalse(box.active)
-        self.assertIn("bwrap is not installed", box.problem)
+        self.assertIn("bwrap is not installed", box.problem or "")
         self.assertEqual(box.describe()["problem"], box.problem)
         self.assertFalse(box.describe()["isolated"])
 
-    def test_the_scorecard_says_not_sandboxed_first(self):
+    def test_the_scorecard_says_not_sandboxed_first(self) -> None:
         import scorecard
         box = sandbox.unsandboxed("/", "bwrap is not installed")
         document = {"katas": [], "sandbox": box.describe()}
         first = scorecard.render(document, color=False).splitlines()[0]
         self.assertIn("NOT SANDBOXED: bwrap is not installed", first)
 
-    def test_class_grading_refuses_to_grade_without_the_sandbox(self):
+    def test_class_grading_refuses_to_grade_without_the_sandbox(self) -> None:
         grade = Path(__file__).resolve().parents[1] / "grade.py"
         with tempfile.TemporaryDirectory() as tmp:
             proc = subprocess.run([sys.executable, str(grade), "--build-dir", tmp, "--out", tmp],
@@ -371,6 +377,56 @@ class WithoutTheSandboxTest(unittest.TestCase):
             self.assertFalse((Path(tmp) / "report.json").exists(), "it graded anyway")
 
 
+# Cases run at once by main(): most of a case's time is a wait (a hang's timeout, an exit's grace,
+# a process left behind), not work, so that several overlap even on 2 busy cores.
+SIDE_BY_SIDE = 6
+CASE_TIMEOUT = 300  # seconds one case may take in its process (the slowest takes about 8)
+
+
+def case_ids(suite: unittest.TestSuite) -> list[str]:
+    """The ids (`Class.test_name`) of every case in `suite`."""
+    ids: list[str] = []
+    for test in suite:
+        if isinstance(test, unittest.TestSuite):
+            ids += case_ids(test)
+        else:
+            ids.append(test.id().split(".", 1)[1])  # without the module (__main__)
+    return ids
+
+
+def run_case(case: str) -> tuple[str, int, str, float]:
+    """One case in a process of its own (the cases set module globals and the environment):
+    (case, exit status, its output, seconds)."""
+    started = time.monotonic()
+    try:
+        proc = subprocess.run([sys.executable, __file__, case], capture_output=True, text=True,
+                              timeout=CASE_TIMEOUT)
+        status, output = proc.returncode, proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as timeout:
+        status, output = 1, f"{case} did not finish in {CASE_TIMEOUT} s: {timeout.stderr!r}"
+    return case, status, output, time.monotonic() - started
+
+
+def run_side_by_side() -> int:
+    """Every case of this file, each in a process of its own, SIDE_BY_SIDE at once: each still
+    asserts what it does run alone (unittest.main runs it there); 1 if any failed or none ran."""
+    import concurrent.futures
+    cases = case_ids(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
+    failed = []
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=SIDE_BY_SIDE) as pool:
+        for case, status, output, seconds in pool.map(run_case, cases):
+            print(f"{'ok  ' if status == 0 else 'FAIL'} {case} ({seconds:.1f} s)", flush=True)
+            if status != 0:
+                failed.append(case)
+                print(output, flush=True)
+    print(f"{len(cases) - len(failed)} of {len(cases)} cases passed, {SIDE_BY_SIDE} at once, in "
+          f"{time.monotonic() - started:.0f} s")
+    return 1 if failed or not cases else 0
+
+
 if __name__ == "__main__":
     os.environ.pop("GTEST_FILTER", None)
-    unittest.main()
+    if len(sys.argv) == 1:
+        sys.exit(run_side_by_side())
+    unittest.main()  # the cases named (Class or Class.test_name), in this process
