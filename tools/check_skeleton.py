@@ -25,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import failure_protocol
 import gtest_run
 
 LIMIT_SECONDS = 5  # a skeleton test takes milliseconds; this only guards against a hang
@@ -189,7 +190,7 @@ def check(binary: str, source: Path | None) -> int:
             problems.append(f"{name}: passed against the skeleton (does it test anything?)")
         elif code != 1:
             problems.append(f"{name}: ended with exit code {code}, not a clean test failure")
-        elif "is not implemented yet" not in output:
+        elif failure_protocol.NOT_IMPLEMENTED not in output:
             problems.append(f"{name}: failed without the not-implemented message")
         kind = (gtest_run.how_it_failed(output) or ("", ""))[0]
         if kind in ("watchdog", "tsan", "asan", "ubsan", "assertion"):

@@ -50,6 +50,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import failure_protocol as protocol  # noqa: E402
 import gtest_run  # noqa: E402
 import header_policy  # noqa: E402
 import progress as progress_line  # noqa: E402
@@ -468,23 +469,15 @@ OUTPUT_HEAD = 512    # the test's first lines: its `[ RUN ]` line and its seed
 OUTPUT_TAIL = 1024   # its last lines: gtest's verdict, the seed again, the end of a report
 
 
-def _harness_literal(name: str) -> str:
-    """The string the harness declares as `inline constexpr char <name>[] = "...";` in
-    harness/include/harness/config.h: its markers are declared there once and read from there."""
-    header = ROOT / "harness" / "include" / "harness" / "config.h"
-    match = re.search(rf'\b{name}\[\] = "([^"\\]*)";', header.read_text())
-    if not match:
-        raise SystemExit(f"grade.py: {name} is not declared in {header}")
-    return match.group(1)
-
-
-SEED_VARIABLE = _harness_literal("kSeedVariable")
-SEED_LINE = re.compile("^" + re.escape(_harness_literal("kSeedMarker")) + r"(\d+)\s*$", re.M)
+SEED_VARIABLE = protocol.SEED_VARIABLE
+SEED_LINE = re.compile("^" + re.escape(protocol.SEED_MARKER) + r"(\d+)\s*$", re.M)
+_REPORT_HEADS = "|".join(re.escape(head) for head in (protocol.WATCHDOG, protocol.ABANDONED))
 # Where a failure's own message ends: the next thing the test main or gtest prints.
-MESSAGE_END = re.compile(r"^(?:\[[ A-Z]{8,}\]|.*:\d+: Failure$|WATCHDOG: |ABANDONED: |  seed \d+: |"
-                         + re.escape(_harness_literal("kSeedMarker")) + ")")
-FAILURE_START = [SANITIZER, UBSAN, re.compile(r"^(?:WATCHDOG|ABANDONED): ", re.M),
-                 re.compile(r"^.*:\d+: Failure$", re.M), re.compile(r"is not implemented yet"),
+MESSAGE_END = re.compile(r"^(?:\[[ A-Z]{8,}\]|.*:\d+: Failure$|(?:" + _REPORT_HEADS
+                         + r"): |  seed \d+: |" + re.escape(protocol.SEED_MARKER) + ")")
+FAILURE_START = [SANITIZER, UBSAN, re.compile(r"^(?:" + _REPORT_HEADS + r"): ", re.M),
+                 re.compile(r"^.*:\d+: Failure$", re.M),
+                 re.compile(re.escape(protocol.NOT_IMPLEMENTED)),
                  re.compile(r"C\+\+ exception with description")]
 
 
@@ -580,8 +573,9 @@ def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, s
     """(kind, detail) of why a test failed, from its output and, if the way its process ended
     decided it, that (test_runner's "cause" and "ended")."""
     cause = (verdict or {}).get("cause")
-    if "is not implemented yet" in output:
-        match = re.search(r"([A-Za-z_][\w:]*(?:\([^)]*\))? is not implemented yet)", output)
+    if protocol.NOT_IMPLEMENTED in output:
+        match = re.search(r"([A-Za-z_][\w:]*(?:\([^)]*\))?"
+                          + re.escape(protocol.NOT_IMPLEMENTED) + ")", output)
         return "not_implemented", match.group(1) if match else "not implemented"
     match = SANITIZER.search(output)
     if match:
@@ -591,11 +585,11 @@ def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, s
     match = UBSAN.search(output)
     if match:
         return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
-    match = re.search(r"^WATCHDOG: \S+: (.*)$", output, re.M)
+    match = protocol.report_line(protocol.WATCHDOG, r"\S+: (.*)").search(output)
     if match:
         kind = "memory" if "unbounded allocation" in match.group(1) else "hang"
         return kind, _shorten(match.group(1))
-    match = re.search(r"^ABANDONED: \S+: (.*)$", output, re.M)
+    match = protocol.report_line(protocol.ABANDONED, r"\S+: (.*)").search(output)
     if match:
         return "stuck", _shorten(match.group(1))
     found = gtest_run.how_it_failed(output)

@@ -4,11 +4,13 @@ import subprocess
 import time
 from pathlib import Path
 
+import failure_protocol as protocol
+
 # What a failed run prints, by cause; the first that matches names how the failure was seen.
 FAILURE_MARKERS = [
-    ("watchdog", re.compile(r"^WATCHDOG: (.*)$", re.M)),
-    ("stuck", re.compile(r"^ABANDONED: (.*)$", re.M)),
-    ("sched", re.compile(r"^SCHED: (.*)$", re.M)),
+    ("watchdog", protocol.report_line(protocol.WATCHDOG)),
+    ("stuck", protocol.report_line(protocol.ABANDONED)),
+    ("sched", protocol.report_line(protocol.SCHED)),
     ("tsan", re.compile(r"WARNING: ThreadSanitizer: (.*)")),
     ("asan", re.compile(r"ERROR: AddressSanitizer: (.*)")),
     ("ubsan", re.compile(r"runtime error: (.*)")),

@@ -50,7 +50,7 @@ std::uint64_t schedule_seed() {
   harness::abandon_test(text + "  replay: " + kScheduleVariable + "=" +
                             std::to_string(session_seed()) + " " + harness::kSeedVariable + "=" +
                             std::to_string(harness::seed()),
-                        "SCHED");
+                        harness::protocol::kSched);
 }
 
 // A crash in a test thread (a corrupted list followed to freed memory, a double free) is the
@@ -68,10 +68,10 @@ void on_crash(int signal) {
   const auto schedule = static_cast<unsigned long long>(session_seed());
   char line[1024];
   int n = std::snprintf(line, sizeof line,
-                        "\nSCHED: %s: the process crashed (signal %d, %s) at step %ld (schedule "
+                        "\n%s: %s: the process crashed (signal %d, %s) at step %ld (schedule "
                         "%llu)\n  replay: %s=%llu %s=%llu\n",
-                        g_test, signal, sigabbrev_np(signal), step, schedule, kScheduleVariable,
-                        schedule, harness::kSeedVariable,
+                        harness::protocol::kSched, g_test, signal, sigabbrev_np(signal), step,
+                        schedule, kScheduleVariable, schedule, harness::kSeedVariable,
                         static_cast<unsigned long long>(harness::seed()));
   std::fflush(stdout);
   if (n > 0) (void)!::write(STDERR_FILENO, line, std::min<std::size_t>(n, sizeof line - 1));

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "harness/failure_protocol.h"
+
 namespace kata_sched::real {
 namespace {
 
@@ -12,7 +14,8 @@ template <class F>
 void resolve(F*& slot, const char* name) {
   slot = reinterpret_cast<F*>(::dlsym(RTLD_NEXT, name));
   if (slot == nullptr) {
-    std::fprintf(stderr, "SCHED: cannot find libc's %s: %s\n", name, ::dlerror());
+    std::fprintf(stderr, "%s: cannot find libc's %s: %s\n", harness::protocol::kSched, name,
+                 ::dlerror());
     std::abort();
   }
 }

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "harness/failure_protocol.h"
 #include "real.h"
 #include "strategy.h"
 #include "trace.h"
@@ -150,7 +151,7 @@ void (*g_verdict_handler)(const std::string&) = nullptr;
   t_self = nullptr;
   unlock();
   if (g_verdict_handler != nullptr) g_verdict_handler(text);
-  std::fprintf(stderr, "SCHED: %s", text.c_str());
+  std::fprintf(stderr, "%s: %s", harness::protocol::kSched, text.c_str());
   std::fflush(stderr);
   ::_exit(1);
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "harness/failure_protocol.h"
+
 namespace kata_sched {
 
 std::uint64_t Rng::next() {
@@ -101,7 +103,8 @@ int env_int(const char* name, int fallback, int min) {
   char* end = nullptr;
   long value = std::strtol(text, &end, 10);
   if (*end != '\0' || value < min) {
-    std::fprintf(stderr, "SCHED: %s=%s: want an integer >= %d\n", name, text, min);
+    std::fprintf(stderr, "%s: %s=%s: want an integer >= %d\n", harness::protocol::kSched, name,
+                 text, min);
     std::exit(2);
   }
   return static_cast<int>(value);
@@ -124,7 +127,8 @@ std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed) {
   if (std::strcmp(name, "pct") == 0) {
     return pct(seed, env_int("KATA_SCHED_DEPTH", 3, 1), env_int("KATA_SCHED_STEPS", 2000, 1));
   }
-  std::fprintf(stderr, "SCHED: KATA_SCHED_STRATEGY=%s: want random or pct\n", name);
+  std::fprintf(stderr, "%s: KATA_SCHED_STRATEGY=%s: want random or pct\n",
+               harness::protocol::kSched, name);
   std::exit(2);
 }
 

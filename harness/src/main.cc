@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "harness/config.h"
+#include "harness/failure_protocol.h"
 #include "harness/level_rule.h"
 #include "harness/watchdog.h"
 #ifdef KATA_SCHED
@@ -20,9 +21,7 @@ extern "C" const char* __tsan_default_options() {
 extern "C" const char* __asan_default_options() {
   return "halt_on_error=1:detect_leaks=1:exitcode=67";
 }
-extern "C" const char* __ubsan_default_options() {
-  return "halt_on_error=1:print_stacktrace=1";
-}
+extern "C" const char* __ubsan_default_options() { return "halt_on_error=1:print_stacktrace=1"; }
 
 namespace {
 
@@ -55,9 +54,6 @@ int threads_running() {
   return count;
 }
 
-// Exit status of a test binary whose header started a thread before main().
-constexpr int kThreadBeforeMainExitCode = 5;
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,10 +63,11 @@ int main(int argc, char** argv) {
   // turns need. Honest code starts its threads in its objects (the skeletons' banner says so), and
   // neither the sanitizers' runtimes nor the harness start any before this point.
   if (const int threads = threads_running(); threads > 1 && !GTEST_FLAG_GET(list_tests)) {
-    std::printf("THREAD BEFORE MAIN: %d threads were running when main() began, 1 expected: the "
-                "header started a thread from a namespace-scope initialiser; no test is run\n",
-                threads);
-    return kThreadBeforeMainExitCode;
+    std::printf(
+        "%s: %d threads were running when main() began, 1 expected: the header started "
+        "a thread from a namespace-scope initialiser; no test is run\n",
+        harness::protocol::kThreadBeforeMain, threads);
+    return harness::protocol::kThreadBeforeMainExitCode;
   }
   ::testing::UnitTest::GetInstance()->listeners().Append(new HarnessListener);
 #ifdef KATA_SCHED

@@ -1,6 +1,7 @@
 #include "harness/watchdog.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,8 +12,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
-
-#include <unistd.h>
 
 #include "harness/config.h"
 
@@ -28,7 +27,7 @@ long long now_ns() {
 
 // One slot per thread that has marked an operation during the current test. Written only by its
 // owner thread; read by the watchdog thread.
-struct alignas(64) Slot {  // a cache line each: threads never contend on their marks
+struct alignas(64) Slot {              // a cache line each: threads never contend on their marks
   std::atomic<long long> since_ns{0};  // 0: not inside a watched operation
   std::atomic<long long> last_done_ns{0};  // when this thread last finished a watched operation
   std::atomic<const char*> what{nullptr};
@@ -126,7 +125,8 @@ class Watchdog {
       long long oldest_since = 0;
       int used = std::min(g_slots_used.load(std::memory_order_relaxed), kSlots);
       for (int i = 0; i < used; ++i) {
-        last_progress = std::max(last_progress, g_slots[i].last_done_ns.load(std::memory_order_relaxed));
+        last_progress =
+            std::max(last_progress, g_slots[i].last_done_ns.load(std::memory_order_relaxed));
         long long since = g_slots[i].since_ns.load(std::memory_order_acquire);
         if (since != 0 && (oldest == nullptr || since < oldest_since)) {
           oldest = &g_slots[i];
@@ -135,24 +135,26 @@ class Watchdog {
       }
       if (long rss = resident_mib(); rss > memory_limit_mib()) {
         abandon_test("the test process holds " + std::to_string(rss) + " MiB, over its " +
-                         std::to_string(memory_limit_mib()) +
-                         " MiB limit: unbounded allocation?" + operations_in_progress(now),
-                     "WATCHDOG");
+                         std::to_string(memory_limit_mib()) + " MiB limit: unbounded allocation?" +
+                         operations_in_progress(now),
+                     protocol::kWatchdog);
       }
       if (long threads = thread_count(); threads > kThreadLimit) {
         abandon_test("the test process has " + std::to_string(threads) + " threads, over its " +
                          std::to_string(kThreadLimit) + " limit: a thread per call, never joined?",
-                     "WATCHDOG");
+                     protocol::kWatchdog);
       }
-      if (oldest != nullptr && now - oldest_since > op_limit_ns && now - last_progress > op_limit_ns) {
+      if (oldest != nullptr && now - oldest_since > op_limit_ns &&
+          now - last_progress > op_limit_ns) {
         report_hung_op(*oldest, now - oldest_since, now);
       }
       if (Clock::now() - started_ > test_limit()) {
-        abandon_test("the test ran longer than " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(test_limit())
-                                        .count()) +
-                     " s" + operations_in_progress(now),
-                     "WATCHDOG");
+        abandon_test(
+            "the test ran longer than " +
+                std::to_string(
+                    std::chrono::duration_cast<std::chrono::seconds>(test_limit()).count()) +
+                " s" + operations_in_progress(now),
+            protocol::kWatchdog);
       }
     }
   }
@@ -183,7 +185,7 @@ class Watchdog {
     if (const char* hint = slot.hint.load(); hint != nullptr && *hint != '\0') {
       why += std::string(" (") + hint + ")";
     }
-    abandon_test(why + operations_in_progress(now, &slot), "WATCHDOG");
+    abandon_test(why + operations_in_progress(now, &slot), protocol::kWatchdog);
   }
 
   std::mutex mutex_;

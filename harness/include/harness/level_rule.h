@@ -31,8 +31,8 @@
 
 namespace harness {
 
-inline constexpr const char* kLevelRuleMarker = "LEVEL RULE";
-inline constexpr int kLevelRuleExitCode = 4;
+inline constexpr const char* kLevelRuleMarker = protocol::kLevelRule;
+inline constexpr int kLevelRuleExitCode = protocol::kLevelRuleExitCode;
 
 // One method of a kata's class: its name in reports, the level the header's banner gives it, and
 // the watchdog's hint should a call to it not return. `name` and `hint` must be literals.

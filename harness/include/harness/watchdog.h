@@ -1,6 +1,7 @@
-// Turns a hang into a test failure that says what hung. Every test runs under a watchdog (armed by the
-// test main); an operation that may block is wrapped in watched(), so that if it does not return the
-// report names it, the thread that made it, the test's own view of the state, and the seed:
+// Turns a hang into a test failure that says what hung. Every test runs under a watchdog (armed by
+// the test main); an operation that may block is wrapped in watched(), so that if it does not
+// return the report names it, the thread that made it, the test's own view of the state, and the
+// seed:
 //
 //   WATCHDOG: Liveness.L3_CloseWakesEveryConsumer: pop() by consumer 2 blocked 5.0 s
 //     (close() should wake every waiting consumer: was it notify_one?); state: 0 items in the queue
@@ -14,9 +15,11 @@
 #include <string>
 #include <utility>
 
+#include "harness/failure_protocol.h"
+
 namespace harness {
 
-inline constexpr int kWatchdogExitCode = 3;
+inline constexpr int kWatchdogExitCode = protocol::kWatchdogExitCode;
 
 // Marks the calling thread as inside `what` until destroyed. `what` and `hint` must be literals.
 // Inside another WatchScope of the same thread it does nothing: the outer one names the operation.
@@ -53,7 +56,7 @@ void describe_state(std::function<std::string()> describe);
 // Ends the process with a report naming the running test and `why`, then a gtest-style FAILED line.
 // For a test that cannot go on because a thread it started is stuck. `kind` heads the report
 // ("WATCHDOG" for a hang the watchdog saw, "ABANDONED" otherwise).
-[[noreturn]] void abandon_test(const std::string& why, const char* kind = "ABANDONED");
+[[noreturn]] void abandon_test(const std::string& why, const char* kind = protocol::kAbandoned);
 
 namespace detail {
 void arm_watchdog();
