@@ -97,11 +97,14 @@ macro(_kata_write_manifest)
 endmacro()
 
 # kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
-#          [BENCHMARK <source>])
+#          [BENCHMARK <source>] [REFERENCE_FROM <kata>])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
-# fixture kata; a real kata needs none of them.
+# fixture kata; a real kata needs none of them. REFERENCE_FROM: the reference's test binaries are
+# those another kata_add() of the same DIR and SOLUTION_DIR built (one per variant, not one per
+# fixture: they were 40% of the fixtures' build).
 function(kata_add name)
-  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER;BENCHMARK" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DIR;SOLUTION_DIR;LEARNER_HEADER;BENCHMARK;REFERENCE_FROM" "VARIANTS"
+                        ${ARGN})
   set(kata_dir ${PROJECT_SOURCE_DIR}/katas/${name})
   set(solution_dir ${PROJECT_SOURCE_DIR}/solutions/${name})
   set(variants ${KATA_VARIANTS})
@@ -190,6 +193,10 @@ function(kata_add name)
     set(variant_whos ${whos})
     if(variant IN_LIST selftest_variants)
       list(REMOVE_ITEM variant_whos kata)
+    endif()
+    if(ARG_REFERENCE_FROM AND reference IN_LIST variant_whos)
+      list(REMOVE_ITEM variant_whos reference)
+      _kata_json_set(manifest ${ARG_REFERENCE_FROM}_reference_${variant} targets reference ${variant})
     endif()
     foreach(who IN LISTS variant_whos)
       set(target ${name}_${who}_${variant})

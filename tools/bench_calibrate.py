@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument("--min-time", type=float, default=grade.BENCH_MIN_TIME)
     parser.add_argument("--bench-seconds", type=float, default=None)
     args = parser.parse_args()
-    build = Path(args.build_dir)
+    build = Path(args.build_dir).resolve()  # the sandbox runs binaries from their output directory
     # Every kata whose self-check benchmark (the manifest's role self-check) is built.
     katas = args.katas.split(",") if args.katas else sorted(
         name for name, manifest in grade.registered_katas(build).items()

@@ -281,7 +281,11 @@ def _command(entry: dict[str, str]) -> list[str]:
 def target_flags(entries: list[dict[str, str]], target: str) -> list[str] | None:
     """The flags of the first translation unit of CMake target `target`, or None."""
     marker = re.compile(rf"(?:^|/)CMakeFiles/{re.escape(target)}\.dir/")
+    needle = f"CMakeFiles/{target}.dir/"
     for entry in entries:
+        # Splitting every command was most of policy/headers' time: split only the candidates.
+        if needle not in entry.get("output", "") + str(entry.get("command") or entry["arguments"]):
+            continue
         command = _command(entry)
         output = entry.get("output", "") or next(
             (command[i + 1] for i, a in enumerate(command[:-1]) if a == "-o"), "")
@@ -535,16 +539,22 @@ class _Checker:
         angled = {t.line for k, t in enumerate(tokens) if t.text == "<" and k >= 2
                   and tokens[k - 1].text == "include" and tokens[k - 2].text in ("#", "%:")}
         declarations: list[tuple[str, str, int]] = []
+        system = self.ci.conf.lib.clang_Location_isInSystemHeader
+        preprocessing = (ck.MACRO_DEFINITION, ck.MACRO_INSTANTIATION, ck.INCLUSION_DIRECTIVE)
         for cursor in tu.cursor.get_children():
-            if not self.in_header(cursor):
+            # The standard headers' thousands of #defines and macro uses are dropped by the cheap
+            # question (a system header's?) before the costly one (which file?): it was most of
+            # the walk. Only for those: a header that marks itself a system header (_Pragma) is
+            # a finding already, and its declarations are still walked.
+            if cursor.kind == ck.MACRO_DEFINITION or (
+                    cursor.kind in preprocessing and system(cursor.location)) or \
+                    not self.in_header(cursor):
                 continue
             line = cursor.location.line
             if cursor.kind == ck.INCLUSION_DIRECTIVE:
                 self.check_include(cursor, line in angled)
             elif cursor.kind == ck.MACRO_INSTANTIATION:
                 self.check_macro_use(cursor)
-            elif cursor.kind == ck.MACRO_DEFINITION:
-                pass  # #define: the tokens say whether it is the include guard's
             elif cursor.kind == ck.NAMESPACE and cursor.spelling == self.namespace:
                 self.walk(cursor, declarations)
             else:

@@ -307,7 +307,7 @@ def main() -> int:
     parser.add_argument("--build-dir", required=True)
     args = parser.parse_args()
     build = Path(args.build_dir)
-    # Every fixture kata builds the same reference binary: with ccache, all but the first are hits.
+    # ccache, when installed, makes a second run of this test compile next to nothing.
     launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"] if shutil.which("ccache") else []
     subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), "-G", "Ninja",
                     "-DKATA_GRADER_FIXTURES=ON", *launcher], check=True, capture_output=True)
