@@ -289,8 +289,8 @@ function(kata_add name)
     file(STRINGS ${mutant_file} filter REGEX "^caught-by: *")
     string(REGEX REPLACE "^variant: *" "" variant "${variant}")
     string(REGEX REPLACE "^caught-by: *" "" filter "${filter}")
-    if(NOT (variant IN_LIST KATA_VARIANTS OR variant STREQUAL "sched") OR filter STREQUAL "")
-      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan|sched' and 'caught-by: <gtest filter>'")
+    if(NOT (variant IN_LIST KATA_VARIANTS OR variant MATCHES "^(sched|build)$") OR filter STREQUAL "")
+      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan|sched|build' and 'caught-by: <gtest filter>'")
     endif()
     # A mutant only the sched variant catches (an interleaving no stress run finds every time) is
     # built and run only where that variant is (KATA_SCHED, KATA_SCHED_KATAS).
@@ -319,6 +319,24 @@ function(kata_add name)
       set(mutant_sources ${kata_dir}/tests/${categories}_test.cc)
     endif()
     set(target ${name}_mutant_${mutant})
+    # variant build: a clause only the compiler checks (a type the class must accept); the mutant
+    # is caught when the suite's file does not compile against it, in the test named
+    # (tools/expect_compile_error.py). Only its header is built.
+    if(variant STREQUAL "build")
+      if(NOT mutant_sources MATCHES "_test\\.cc$" OR mutant_sources MATCHES ";")
+        message(FATAL_ERROR "${mutant_file}: a build mutant names tests of one category")
+      endif()
+      add_custom_target(${target} DEPENDS ${header})
+      add_dependencies(mutants ${target})
+      add_test(NAME ${name}/mutant/${mutant}
+               COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_compile_error.py
+                       --build-dir ${CMAKE_BINARY_DIR} --like ${name}_reference_plain
+                       --compiler ${CMAKE_CXX_COMPILER} --header ${header}
+                       --source ${mutant_sources} --caught-by "${filter}")
+      set_tests_properties(${name}/mutant/${mutant} PROPERTIES
+        LABELS "mutants;${name};build" TIMEOUT 600)
+      continue()
+    endif()
     _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
                       WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
     _kata_only_tests(${target} "${filter}")

@@ -7,9 +7,19 @@ sanitizer report or an assertion, in the tests the mutant names. A suite that pa
 mutant, or a binary that fails for some other reason (it does not start), makes this test fail.
 """
 import argparse
+import re
 import sys
 
 import gtest_run
+
+# The verdict line of a caught mutant, which tools/mutant_stats.py reads back: how, how fast, why,
+# and the tests that failed.
+CAUGHT = re.compile(r"^CAUGHT by (\S+) in ([\d.]+) s: .*\n  failed: (.*)$", re.M)
+
+
+def caught_line(kind: str, seconds: float, detail: str, tests: str) -> str:
+    """The verdict line CAUGHT matches."""
+    return f"CAUGHT by {kind} in {seconds:.1f} s: {detail}\n  failed: {tests}"
 
 
 def main() -> int:
@@ -37,7 +47,7 @@ def main() -> int:
         return 1
     kind, detail = caught
     print(output[-2000:])
-    print(f"CAUGHT by {kind} in {seconds:.1f} s: {detail}\n  failed: {tests}")
+    print(caught_line(kind, seconds, detail, tests))
     return 0
 
 

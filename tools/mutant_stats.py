@@ -9,11 +9,10 @@ import argparse
 import collections
 import concurrent.futures
 import json
-import re
 import subprocess
 import sys
 
-CAUGHT = re.compile(r"^CAUGHT by (\S+) in ([\d.]+) s: .*\n  failed: (.*)$", re.M)
+import expect_caught
 
 
 def mutant_tests(build_dir: str, name_regex: str) -> list[tuple[str, list[str]]]:
@@ -24,7 +23,7 @@ def mutant_tests(build_dir: str, name_regex: str) -> list[tuple[str, list[str]]]
 
 def run_once(build_dir: str, command: list[str]) -> tuple[str, float, str] | None:
     proc = subprocess.run(command, cwd=build_dir, capture_output=True, text=True)
-    match = CAUGHT.search(proc.stdout)
+    match = expect_caught.CAUGHT.search(proc.stdout)
     if proc.returncode != 0 or not match:
         return None
     kind, seconds, tests = match.groups()
