@@ -96,6 +96,235 @@ macro(_kata_write_manifest)
   file(WRITE ${CMAKE_BINARY_DIR}/katas/${name}.json "${manifest}\n")
 endmacro()
 
+# kata_add()'s parts, in the order it runs them. Macros, so that they run in its scope: they read
+# its variables (name, kata_dir, variants, whos, the headers, ...) and add to its `manifest`.
+
+# The suite's test binaries: one per variant and side (the learner's, the reference's), each
+# test registered with ctest when ctest runs.
+macro(_kata_add_suites)
+  foreach(variant IN LISTS variants selftest_variants)
+    set(variant_whos ${whos})
+    if(variant IN_LIST selftest_variants)
+      list(REMOVE_ITEM variant_whos kata)
+    endif()
+    if(ARG_REFERENCE_FROM AND reference IN_LIST variant_whos)
+      list(REMOVE_ITEM variant_whos reference)
+      _kata_json_set(manifest ${ARG_REFERENCE_FROM}_reference_${variant} targets reference ${variant})
+    endif()
+    foreach(who IN LISTS variant_whos)
+      set(target ${name}_${who}_${variant})
+      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
+                        NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
+      add_dependencies(${who}s ${target})
+      if(NOT variant IN_LIST selftest_variants)
+        _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
+      endif()
+      # The selftest's sched binary checks what a schedule can break: the Concurrency, Liveness and
+      # Linearizability tests (the Contract tests run one thread, the same schedule every time).
+      set(discovery_filter "")
+      if(variant IN_LIST selftest_variants)
+        set(discovery_filter TEST_FILTER "*Concurrency.*:*Liveness.*:*Linearizability.*")
+      endif()
+      # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
+      # crashes or hangs at start-up cannot break the build.
+      gtest_discover_tests(${target} ${discovery_filter}
+        TEST_PREFIX "${name}/${who}/${variant}/"
+        DISCOVERY_MODE PRE_TEST
+        DISCOVERY_TIMEOUT 30
+        NO_PRETTY_VALUES
+        # gtest's own report of each test, which the grader reads: a process that exits 0 without
+        # running its test (std::exit from a header) leaves none.
+        XML_OUTPUT_DIR ${CMAKE_BINARY_DIR}/gtest-xml
+        PROPERTIES
+          TIMEOUT 120
+          ENVIRONMENT "${KATA_ENV_${variant}}")
+      _kata_label_discovered_tests(${target} "${who};${name};${variant}")
+    endforeach()
+  endforeach()
+endmacro()
+
+macro(_kata_add_benchmark)
+  # benchmarks/<name>_benchmark.cc (or BENCHMARK's source), if the kata has one: the learner's
+  # class, the reference, baselines and peers in one optimised binary (no sanitizer).
+  if(has_benchmark)
+    # <name>_benchmark: the learner against the reference. <name>_benchmark_selfcheck: the reference
+    # in the learner's place, for the grader's self-check (every ratio should be 1).
+    foreach(bench_target ${name}_benchmark ${name}_benchmark_selfcheck)
+      add_executable(${bench_target} ${bench_source})
+      set_target_properties(${bench_target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+      target_include_directories(${bench_target} PRIVATE ${kata_dir} ${PROJECT_SOURCE_DIR}/benchmarks
+                                                         ${PROJECT_SOURCE_DIR}/harness/include)
+      # Every function and loop on a 64-byte boundary, so the learner's and the reference's copies
+      # of one benchmark body sit alike in the cache lines they are fetched from: unaligned, the
+      # self-check's two copies of one code differed by up to 5% at 1 thread, the same way in
+      # every run (docs/benchmarks.md).
+      target_compile_options(${bench_target} PRIVATE -O2 -falign-functions=64 -falign-loops=64)
+      target_link_libraries(${bench_target} PRIVATE benchmark::benchmark kata_peers kata_warnings
+                                                    Threads::Threads)
+      add_dependencies(kata_benchmarks ${bench_target})
+    endforeach()
+    _kata_json_set(manifest ${name}_benchmark targets benchmark)
+    _kata_json_set(manifest ${name}_benchmark_selfcheck targets self-check)
+    target_compile_definitions(${name}_benchmark PRIVATE
+      KATA_LEARNER_HEADER="${kata_header}" KATA_REFERENCE_HEADER="${reference_header}")
+    target_compile_definitions(${name}_benchmark_selfcheck PRIVATE KATA_LEARNER_NS=solution
+      KATA_LEARNER_HEADER="${reference_header}" KATA_REFERENCE_HEADER="${reference_header}")
+  endif()
+endmacro()
+
+macro(_kata_add_skeleton)
+  # The skeleton check runs the suite against the pristine skeleton, never the learner's header
+  # (solved, it passes). The copy is derived at build time from the one skeleton text there is: the
+  # header while it is still a skeleton, else its newest committed version that is one
+  # (tools/check_skeleton.py; ci.yml fetches the history for it).
+  set(skeleton ${CMAKE_CURRENT_BINARY_DIR}/skeletons/${name}/${kata_basename}.h)
+  add_custom_command(OUTPUT ${skeleton} ${skeleton}.source
+    COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py pristine ${kata_header}
+            ${skeleton}
+    DEPENDS ${kata_header} ${KATA_TOOLS_DIR}/check_skeleton.py
+    COMMENT "Pristine skeleton ${name}")
+  _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
+                    NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
+  add_dependencies(skeletons ${name}_skeleton_plain)
+  _kata_json_set(manifest ${name}_skeleton_plain targets skeleton plain)
+  add_test(NAME ${name}/skeleton
+           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
+                   $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
+  set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
+endmacro()
+
+# One test per mutant of the reference (solutions/<name>/mutants/*.mutant).
+macro(_kata_add_mutants)
+  file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)
+  # Its variant and caught-by are read here: configure again when a mutant's header changes.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${mutant_files})
+  foreach(mutant_file IN LISTS mutant_files)
+    get_filename_component(mutant ${mutant_file} NAME_WE)
+    file(STRINGS ${mutant_file} variant REGEX "^variant: *")
+    file(STRINGS ${mutant_file} filter REGEX "^caught-by: *")
+    string(REGEX REPLACE "^variant: *" "" variant "${variant}")
+    string(REGEX REPLACE "^caught-by: *" "" filter "${filter}")
+    if(NOT (variant IN_LIST KATA_VARIANTS OR variant MATCHES "^(sched|build)$") OR filter STREQUAL "")
+      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan|sched|build' and 'caught-by: <gtest filter>'")
+    endif()
+    # A mutant only the sched variant catches (an interleaving no stress run finds every time) is
+    # built and run only where that variant is (KATA_SCHED, KATA_SCHED_KATAS).
+    if(variant STREQUAL "sched" AND NOT "sched" IN_LIST variants
+       AND NOT "sched" IN_LIST selftest_variants)
+      continue()
+    endif()
+    set(header ${CMAKE_CURRENT_BINARY_DIR}/mutants/${name}/${mutant}.h)
+    add_custom_command(OUTPUT ${header}
+      COMMAND kata_mutate ${reference_header} ${mutant_file} ${header}
+      DEPENDS kata_mutate ${reference_header} ${mutant_file}
+      COMMENT "Mutant ${name}/${mutant}")
+    # A mutant binary needs only the suite's file for the category its catching tests are in
+    # (Contract.* -> tests/contract_test.cc): mutants are most of the build, and this cuts them ~3x.
+    set(mutant_sources ${sources})
+    string(REPLACE ":" ";" patterns "${filter}")
+    set(categories "")
+    foreach(pattern IN LISTS patterns)
+      string(REGEX REPLACE "^([A-Za-z0-9_]+/)?([A-Za-z]+)\\..*$" "\\2" category "${pattern}")
+      string(TOLOWER "${category}" category)
+      list(APPEND categories ${category})
+    endforeach()
+    list(REMOVE_DUPLICATES categories)
+    list(LENGTH categories category_count)
+    if(category_count EQUAL 1 AND EXISTS ${kata_dir}/tests/${categories}_test.cc)
+      set(mutant_sources ${kata_dir}/tests/${categories}_test.cc)
+    endif()
+    set(target ${name}_mutant_${mutant})
+    # variant build: a clause only the compiler checks (a type the class must accept); the mutant
+    # is caught when the suite's file does not compile against it, in the test named
+    # (tools/expect_compile_error.py). Only its header is built.
+    if(variant STREQUAL "build")
+      if(NOT mutant_sources MATCHES "_test\\.cc$" OR mutant_sources MATCHES ";")
+        message(FATAL_ERROR "${mutant_file}: a build mutant names tests of one category")
+      endif()
+      add_custom_target(${target} DEPENDS ${header})
+      add_dependencies(mutants ${target})
+      add_test(NAME ${name}/mutant/${mutant}
+               COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_compile_error.py
+                       --build-dir ${CMAKE_BINARY_DIR} --like ${name}_reference_plain
+                       --compiler ${CMAKE_CXX_COMPILER} --header ${header}
+                       --source ${mutant_sources} --caught-by "${filter}")
+      set_tests_properties(${name}/mutant/${mutant} PROPERTIES
+        LABELS "mutants;${name};build" TIMEOUT 600)
+      continue()
+    endif()
+    _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
+                      WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
+    _kata_only_tests(${target} "${filter}")
+    # Line tables are all a mutant's reports need (sanitizers' stacks, gtest's file:line): full
+    # debug information was 15% of its compile time (cmake/Variants.cmake).
+    set_target_properties(${target} PROPERTIES KATA_LINE_TABLES_ONLY TRUE)
+    add_dependencies(mutants ${target})
+    string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
+    _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
+    _kata_json_set(manifest ${target} targets mutant ${mutant} target)
+    add_test(NAME ${name}/mutant/${mutant}
+             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
+                     --filter "${filter}" $<TARGET_FILE:${target}>)
+    set_tests_properties(${name}/mutant/${mutant} PROPERTIES
+      LABELS "mutants;${name};${variant}" TIMEOUT 300)
+    # The same mutant under the sched variant, built on request only (docs/schedules.md).
+    if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS AND NOT variant STREQUAL "sched")
+      _kata_test_binary(${target}_sched KATA_DIR ${kata_dir} VARIANT sched HEADER ${header}
+                        NS solution WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
+      _kata_only_tests(${target}_sched "${filter}")
+      set_target_properties(${target}_sched PROPERTIES EXCLUDE_FROM_ALL TRUE)
+    endif()
+  endforeach()
+endmacro()
+
+macro(_kata_add_answers)
+  # solutions/<name>/answers/*.h: whole learner answers, each declaring the verdict the grader must
+  # give it (docs/answers.md). Each is built as the learner's header is (namespace kata, warnings
+  # never errors), only in the variants its verdict needs (tools/answers.py reads the declarations:
+  # a whole suite build per variant, and the corpus is 30-odd answers), and out of `all`;
+  # answers_test.py grades it with the grader, which takes the expected tests from the reference's
+  # plain binary above.
+  file(GLOB answer_files CONFIGURE_DEPENDS ${solution_dir}/answers/*.h)
+  if(answer_files)
+    string(REPLACE ";" "," available "${variants}")
+    execute_process(
+      COMMAND ${Python3_EXECUTABLE} ${KATA_TOOLS_DIR}/answers.py variants --available ${available}
+              ${answer_files}
+      OUTPUT_VARIABLE answer_variants RESULT_VARIABLE failed ERROR_VARIABLE why)
+    if(failed)
+      message(FATAL_ERROR "kata ${name}: an answer's declaration: ${why}")
+    endif()
+    # A changed declaration may change the variants: configure again when an answer changes.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${answer_files})
+    string(STRIP "${answer_variants}" answer_variants)
+    string(REPLACE "\n" ";" answer_variants "${answer_variants}")
+  endif()
+  foreach(answer_file IN LISTS answer_files)
+    get_filename_component(answer ${answer_file} NAME_WE)
+    list(POP_FRONT answer_variants these_variants)
+    string(REPLACE "," ";" these_variants "${these_variants}")
+    set(entry "{\"targets\": {}}")
+    _kata_json_set(entry "${answer}" name)
+    _kata_json_set(entry "${answer_file}" header)
+    foreach(variant IN LISTS these_variants)
+      set(target ${name}_answer_${answer}_${variant})
+      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${answer_file}
+                        NS ${kata_ns} WARNINGS ${kata_warn} SOURCES ${sources})
+      set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
+      add_dependencies(answers ${target})
+      _kata_json_set(entry ${target} targets ${variant})
+    endforeach()
+    string(JSON count LENGTH "${manifest}" answers)
+    string(JSON manifest SET "${manifest}" answers ${count} "${entry}")
+    # RUN_SERIAL: the grader runs the build tool on this build tree, which two at once would share.
+    add_test(NAME answers/${name}/${answer}
+             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/tests/answers_test.py
+                     --build-dir ${CMAKE_BINARY_DIR} ${name}/${answer})
+    set_tests_properties(answers/${name}/${answer} PROPERTIES
+      LABELS "answers;${name}" TIMEOUT 1500 RUN_SERIAL TRUE)
+  endforeach()
+endmacro()
+
 # kata_add(<name> [DIR <dir>] [SOLUTION_DIR <dir>] [LEARNER_HEADER <file>] [VARIANTS <v>...]
 #          [BENCHMARK <source>] [REFERENCE_FROM <kata>])
 # The options serve the grader's own tests, which grade small deliberately bad headers against a
@@ -189,223 +418,16 @@ function(kata_add name)
 \"skeleton\": {}, \"mutant\": {}, \"benchmark\": null, \"self-check\": null}")
   string(JSON manifest SET "${manifest}" answers "[]")
 
-  foreach(variant IN LISTS variants selftest_variants)
-    set(variant_whos ${whos})
-    if(variant IN_LIST selftest_variants)
-      list(REMOVE_ITEM variant_whos kata)
-    endif()
-    if(ARG_REFERENCE_FROM AND reference IN_LIST variant_whos)
-      list(REMOVE_ITEM variant_whos reference)
-      _kata_json_set(manifest ${ARG_REFERENCE_FROM}_reference_${variant} targets reference ${variant})
-    endif()
-    foreach(who IN LISTS variant_whos)
-      set(target ${name}_${who}_${variant})
-      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${${who}_header}
-                        NS ${${who}_ns} WARNINGS ${${who}_warn} SOURCES ${sources})
-      add_dependencies(${who}s ${target})
-      if(NOT variant IN_LIST selftest_variants)
-        _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
-      endif()
-      # The selftest's sched binary checks what a schedule can break: the Concurrency, Liveness and
-      # Linearizability tests (the Contract tests run one thread, the same schedule every time).
-      set(discovery_filter "")
-      if(variant IN_LIST selftest_variants)
-        set(discovery_filter TEST_FILTER "*Concurrency.*:*Liveness.*:*Linearizability.*")
-      endif()
-      # PRE_TEST: tests are listed when ctest runs, never at build time, so a learner header that
-      # crashes or hangs at start-up cannot break the build.
-      gtest_discover_tests(${target} ${discovery_filter}
-        TEST_PREFIX "${name}/${who}/${variant}/"
-        DISCOVERY_MODE PRE_TEST
-        DISCOVERY_TIMEOUT 30
-        NO_PRETTY_VALUES
-        # gtest's own report of each test, which the grader reads: a process that exits 0 without
-        # running its test (std::exit from a header) leaves none.
-        XML_OUTPUT_DIR ${CMAKE_BINARY_DIR}/gtest-xml
-        PROPERTIES
-          TIMEOUT 120
-          ENVIRONMENT "${KATA_ENV_${variant}}")
-      _kata_label_discovered_tests(${target} "${who};${name};${variant}")
-    endforeach()
-  endforeach()
-
-  # benchmarks/<name>_benchmark.cc (or BENCHMARK's source), if the kata has one: the learner's
-  # class, the reference, baselines and peers in one optimised binary (no sanitizer).
-  if(has_benchmark)
-    # <name>_benchmark: the learner against the reference. <name>_benchmark_selfcheck: the reference
-    # in the learner's place, for the grader's self-check (every ratio should be 1).
-    foreach(bench_target ${name}_benchmark ${name}_benchmark_selfcheck)
-      add_executable(${bench_target} ${bench_source})
-      set_target_properties(${bench_target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
-      target_include_directories(${bench_target} PRIVATE ${kata_dir} ${PROJECT_SOURCE_DIR}/benchmarks
-                                                         ${PROJECT_SOURCE_DIR}/harness/include)
-      # Every function and loop on a 64-byte boundary, so the learner's and the reference's copies
-      # of one benchmark body sit alike in the cache lines they are fetched from: unaligned, the
-      # self-check's two copies of one code differed by up to 5% at 1 thread, the same way in
-      # every run (docs/benchmarks.md).
-      target_compile_options(${bench_target} PRIVATE -O2 -falign-functions=64 -falign-loops=64)
-      target_link_libraries(${bench_target} PRIVATE benchmark::benchmark kata_peers kata_warnings
-                                                    Threads::Threads)
-      add_dependencies(kata_benchmarks ${bench_target})
-    endforeach()
-    _kata_json_set(manifest ${name}_benchmark targets benchmark)
-    _kata_json_set(manifest ${name}_benchmark_selfcheck targets self-check)
-    target_compile_definitions(${name}_benchmark PRIVATE
-      KATA_LEARNER_HEADER="${kata_header}" KATA_REFERENCE_HEADER="${reference_header}")
-    target_compile_definitions(${name}_benchmark_selfcheck PRIVATE KATA_LEARNER_NS=solution
-      KATA_LEARNER_HEADER="${reference_header}" KATA_REFERENCE_HEADER="${reference_header}")
-  endif()
+  _kata_add_suites()
+  _kata_add_benchmark()
 
   if(ARG_LEARNER_HEADER)
     _kata_write_manifest()
     return()  # a grader fixture: no skeleton to check, no mutants, no answers
   endif()
 
-  # The skeleton check runs the suite against the pristine skeleton, never the learner's header
-  # (solved, it passes). The copy is derived at build time from the one skeleton text there is: the
-  # header while it is still a skeleton, else its newest committed version that is one
-  # (tools/check_skeleton.py; ci.yml fetches the history for it).
-  set(skeleton ${CMAKE_CURRENT_BINARY_DIR}/skeletons/${name}/${kata_basename}.h)
-  add_custom_command(OUTPUT ${skeleton} ${skeleton}.source
-    COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py pristine ${kata_header}
-            ${skeleton}
-    DEPENDS ${kata_header} ${KATA_TOOLS_DIR}/check_skeleton.py
-    COMMENT "Pristine skeleton ${name}")
-  _kata_test_binary(${name}_skeleton_plain KATA_DIR ${kata_dir} VARIANT plain HEADER ${skeleton}
-                    NS kata WARNINGS kata_warnings SOURCES ${sources} ${skeleton})
-  add_dependencies(skeletons ${name}_skeleton_plain)
-  _kata_json_set(manifest ${name}_skeleton_plain targets skeleton plain)
-  add_test(NAME ${name}/skeleton
-           COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/check_skeleton.py check
-                   $<TARGET_FILE:${name}_skeleton_plain> --source ${skeleton}.source)
-  set_tests_properties(${name}/skeleton PROPERTIES LABELS "skeleton;${name}" TIMEOUT 300)
-
-  file(GLOB mutant_files CONFIGURE_DEPENDS ${solution_dir}/mutants/*.mutant)
-  # Its variant and caught-by are read here: configure again when a mutant's header changes.
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${mutant_files})
-  foreach(mutant_file IN LISTS mutant_files)
-    get_filename_component(mutant ${mutant_file} NAME_WE)
-    file(STRINGS ${mutant_file} variant REGEX "^variant: *")
-    file(STRINGS ${mutant_file} filter REGEX "^caught-by: *")
-    string(REGEX REPLACE "^variant: *" "" variant "${variant}")
-    string(REGEX REPLACE "^caught-by: *" "" filter "${filter}")
-    if(NOT (variant IN_LIST KATA_VARIANTS OR variant MATCHES "^(sched|build)$") OR filter STREQUAL "")
-      message(FATAL_ERROR "${mutant_file}: needs 'variant: plain|tsan|asan|sched|build' and 'caught-by: <gtest filter>'")
-    endif()
-    # A mutant only the sched variant catches (an interleaving no stress run finds every time) is
-    # built and run only where that variant is (KATA_SCHED, KATA_SCHED_KATAS).
-    if(variant STREQUAL "sched" AND NOT "sched" IN_LIST variants
-       AND NOT "sched" IN_LIST selftest_variants)
-      continue()
-    endif()
-    set(header ${CMAKE_CURRENT_BINARY_DIR}/mutants/${name}/${mutant}.h)
-    add_custom_command(OUTPUT ${header}
-      COMMAND kata_mutate ${reference_header} ${mutant_file} ${header}
-      DEPENDS kata_mutate ${reference_header} ${mutant_file}
-      COMMENT "Mutant ${name}/${mutant}")
-    # A mutant binary needs only the suite's file for the category its catching tests are in
-    # (Contract.* -> tests/contract_test.cc): mutants are most of the build, and this cuts them ~3x.
-    set(mutant_sources ${sources})
-    string(REPLACE ":" ";" patterns "${filter}")
-    set(categories "")
-    foreach(pattern IN LISTS patterns)
-      string(REGEX REPLACE "^([A-Za-z0-9_]+/)?([A-Za-z]+)\\..*$" "\\2" category "${pattern}")
-      string(TOLOWER "${category}" category)
-      list(APPEND categories ${category})
-    endforeach()
-    list(REMOVE_DUPLICATES categories)
-    list(LENGTH categories category_count)
-    if(category_count EQUAL 1 AND EXISTS ${kata_dir}/tests/${categories}_test.cc)
-      set(mutant_sources ${kata_dir}/tests/${categories}_test.cc)
-    endif()
-    set(target ${name}_mutant_${mutant})
-    # variant build: a clause only the compiler checks (a type the class must accept); the mutant
-    # is caught when the suite's file does not compile against it, in the test named
-    # (tools/expect_compile_error.py). Only its header is built.
-    if(variant STREQUAL "build")
-      if(NOT mutant_sources MATCHES "_test\\.cc$" OR mutant_sources MATCHES ";")
-        message(FATAL_ERROR "${mutant_file}: a build mutant names tests of one category")
-      endif()
-      add_custom_target(${target} DEPENDS ${header})
-      add_dependencies(mutants ${target})
-      add_test(NAME ${name}/mutant/${mutant}
-               COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_compile_error.py
-                       --build-dir ${CMAKE_BINARY_DIR} --like ${name}_reference_plain
-                       --compiler ${CMAKE_CXX_COMPILER} --header ${header}
-                       --source ${mutant_sources} --caught-by "${filter}")
-      set_tests_properties(${name}/mutant/${mutant} PROPERTIES
-        LABELS "mutants;${name};build" TIMEOUT 600)
-      continue()
-    endif()
-    _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${header} NS solution
-                      WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
-    _kata_only_tests(${target} "${filter}")
-    # Line tables are all a mutant's reports need (sanitizers' stacks, gtest's file:line): full
-    # debug information was 15% of its compile time (cmake/Variants.cmake).
-    set_target_properties(${target} PROPERTIES KATA_LINE_TABLES_ONLY TRUE)
-    add_dependencies(mutants ${target})
-    string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
-    _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
-    _kata_json_set(manifest ${target} targets mutant ${mutant} target)
-    add_test(NAME ${name}/mutant/${mutant}
-             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
-                     --filter "${filter}" $<TARGET_FILE:${target}>)
-    set_tests_properties(${name}/mutant/${mutant} PROPERTIES
-      LABELS "mutants;${name};${variant}" TIMEOUT 300)
-    # The same mutant under the sched variant, built on request only (docs/schedules.md).
-    if(KATA_SCHED AND name IN_LIST KATA_SCHED_KATAS AND NOT variant STREQUAL "sched")
-      _kata_test_binary(${target}_sched KATA_DIR ${kata_dir} VARIANT sched HEADER ${header}
-                        NS solution WARNINGS kata_warnings SOURCES ${mutant_sources} ${header})
-      _kata_only_tests(${target}_sched "${filter}")
-      set_target_properties(${target}_sched PROPERTIES EXCLUDE_FROM_ALL TRUE)
-    endif()
-  endforeach()
-
-  # solutions/<name>/answers/*.h: whole learner answers, each declaring the verdict the grader must
-  # give it (docs/answers.md). Each is built as the learner's header is (namespace kata, warnings
-  # never errors), only in the variants its verdict needs (tools/answers.py reads the declarations:
-  # a whole suite build per variant, and the corpus is 30-odd answers), and out of `all`;
-  # answers_test.py grades it with the grader, which takes the expected tests from the reference's
-  # plain binary above.
-  file(GLOB answer_files CONFIGURE_DEPENDS ${solution_dir}/answers/*.h)
-  if(answer_files)
-    string(REPLACE ";" "," available "${variants}")
-    execute_process(
-      COMMAND ${Python3_EXECUTABLE} ${KATA_TOOLS_DIR}/answers.py variants --available ${available}
-              ${answer_files}
-      OUTPUT_VARIABLE answer_variants RESULT_VARIABLE failed ERROR_VARIABLE why)
-    if(failed)
-      message(FATAL_ERROR "kata ${name}: an answer's declaration: ${why}")
-    endif()
-    # A changed declaration may change the variants: configure again when an answer changes.
-    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${answer_files})
-    string(STRIP "${answer_variants}" answer_variants)
-    string(REPLACE "\n" ";" answer_variants "${answer_variants}")
-  endif()
-  foreach(answer_file IN LISTS answer_files)
-    get_filename_component(answer ${answer_file} NAME_WE)
-    list(POP_FRONT answer_variants these_variants)
-    string(REPLACE "," ";" these_variants "${these_variants}")
-    set(entry "{\"targets\": {}}")
-    _kata_json_set(entry "${answer}" name)
-    _kata_json_set(entry "${answer_file}" header)
-    foreach(variant IN LISTS these_variants)
-      set(target ${name}_answer_${answer}_${variant})
-      _kata_test_binary(${target} KATA_DIR ${kata_dir} VARIANT ${variant} HEADER ${answer_file}
-                        NS ${kata_ns} WARNINGS ${kata_warn} SOURCES ${sources})
-      set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL TRUE)
-      add_dependencies(answers ${target})
-      _kata_json_set(entry ${target} targets ${variant})
-    endforeach()
-    string(JSON count LENGTH "${manifest}" answers)
-    string(JSON manifest SET "${manifest}" answers ${count} "${entry}")
-    # RUN_SERIAL: the grader runs the build tool on this build tree, which two at once would share.
-    add_test(NAME answers/${name}/${answer}
-             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/tests/answers_test.py
-                     --build-dir ${CMAKE_BINARY_DIR} ${name}/${answer})
-    set_tests_properties(answers/${name}/${answer} PROPERTIES
-      LABELS "answers;${name}" TIMEOUT 1500 RUN_SERIAL TRUE)
-  endforeach()
-
+  _kata_add_skeleton()
+  _kata_add_mutants()
+  _kata_add_answers()
   _kata_write_manifest()
 endfunction()
