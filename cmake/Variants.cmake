@@ -6,7 +6,8 @@
 set(KATA_VARIANTS plain tsan asan)
 
 # Full debug information, for a learner's debugger; line tables only (-g1) for a target whose
-# property KATA_LINE_TABLES_ONLY is set: the mutants, which no one steps through.
+# property KATA_LINE_TABLES_ONLY is set: the references, the skeleton checks and the mutants, which
+# no one steps through.
 set(kata_debug_info "$<IF:$<BOOL:$<TARGET_PROPERTY:KATA_LINE_TABLES_ONLY>>,-g1,-g>")
 
 add_library(kata_variant_plain INTERFACE)
