@@ -6,13 +6,15 @@
 //  - BM_RoundTrip<impl>: a ping-pong through two rings of capacity 1: the time from a push on one
 //    thread to the other thread's reply popped, per round trip (the cost of handing one cache line
 //    over and back).
-// The non-blocking calls only (levels 1-2): the rows measure the ring, not the futex. Rows for the
-// learner and the reference; the reference without cached indices and padding
+// The non-blocking calls only (levels 1-2): the rows measure the ring, not the futex. The learner
+// and the reference take turns in one row, BM_<body><learner, reference> (below); a row each for
+// the reference without cached indices and padding
 // (baselines/spsc_ring_uncached.h); the naive baseline (a std::mutex over a std::deque); and the
 // peers: boost::lockfree::spsc_queue (libboost-dev), atomic_queue's AtomicQueueB2 in SPSC mode
 // (libatomic-queue-dev; it rounds the capacity up to a power of two) and moodycamel's
 // ReaderWriterQueue (libreaderwriterqueue-dev; it may allocate past the capacity, try_enqueue does
 // not).
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -184,6 +186,129 @@ void BM_RoundTrip(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRounds);
 }
 
+// The learner and the reference in turns: the two threads of a row cannot take turns in slices of
+// wall time as the other katas' rows do (a producer in one ring's slice and a consumer in the
+// other's would wait for each other), so they take turns by whole transfers: an iteration runs
+// kTurns transfers, each on the ring bench::slice_owner picks for its number (a hash, not an
+// alternation: docs/benchmarks.md), both threads in the same order. The consumer times each
+// transfer from its first pop to its last and credits it to that ring. The producer may start the
+// next transfer while the consumer drains this one (at most a ring's capacity ahead, 5% of a
+// transfer at capacity 1024): the two rings share that overlap, in an order neither chooses.
+constexpr int kTurns = 8;
+
+template <class First, class Second, class Transfer, class MakeRings>
+void in_turns(benchmark::State& state, std::int64_t items_per_transfer, MakeRings make_rings,
+              Transfer transfer) {
+  bench::ThreadCensus census(state);
+  std::int64_t items[2] = {0, 0};
+  std::int64_t owned_ns[2] = {0, 0};
+  // The number of the next transfer, across iterations; from the clock, so that every process
+  // (every repetition) meets another sequence of owners.
+  std::int64_t number = bench::now_ns();
+  for (auto _ : state) {
+    const bool ok = bench::guarded(state, [&] {
+      auto first = make_rings.template operator()<First>();
+      auto second = make_rings.template operator()<Second>();
+      const std::int64_t base = number;
+      std::int64_t took[kTurns] = {};
+      // The consumer's clock starts when the producer runs: at a load of 6 a new thread waited
+      // milliseconds for a core, all of it charged to the first transfer, whose owner was the
+      // same in every repetition: the self-check's "learner" read 0.86-0.91.
+      std::atomic<bool> producing{false};
+      run_pair(
+          [&] {
+            producing.store(true, std::memory_order_release);
+            for (int j = 0; j < kTurns; ++j) {
+              if (bench::slice_owner(base + j, 1) == 0) {
+                transfer.producer(*first);
+              } else {
+                transfer.producer(*second);
+              }
+            }
+          },
+          [&] {
+            while (!producing.load(std::memory_order_acquire)) std::this_thread::yield();
+            for (int j = 0; j < kTurns; ++j) {
+              const std::int64_t started = bench::now_ns();
+              if (bench::slice_owner(base + j, 1) == 0) {
+                transfer.consumer(*first);
+              } else {
+                transfer.consumer(*second);
+              }
+              took[j] = bench::now_ns() - started;
+            }
+          });
+      for (int j = 0; j < kTurns; ++j) {
+        const int owner = bench::slice_owner(base + j, 1);
+        owned_ns[owner] += took[j];
+        items[owner] += items_per_transfer;
+      }
+      number += kTurns;
+    });
+    if (!ok) return;
+  }
+  if (!census.check(state, "after the row's threads were joined")) return;
+  bench::report_turns(state, items, owned_ns);
+}
+
+// One throughput transfer on a ring: kItemsPerIteration items, in order, checksummed.
+// Each side of a transfer is a function of its own per ring type ([[gnu::noinline]]): inlined into
+// in_turns, the compiler would treat the learner's and the reference's copies differently
+// (bench::guarded_batch, docs/benchmarks.md).
+struct ThroughputTransfer {
+  template <class Ring>
+  [[gnu::noinline]] void producer(bench::Isolated<Ring>& ring) const {
+    for (Item i = 0; i < kItemsPerIteration; ++i) push_waiting(ring.value, i);
+  }
+  template <class Ring>
+  [[gnu::noinline]] void consumer(bench::Isolated<Ring>& ring) const {
+    for (Item i = 0; i < kItemsPerIteration; ++i) {
+      if (pop_waiting(ring.value) != i) throw bench::ContractBroken("an item came out of order");
+    }
+  }
+};
+
+template <class First, class Second>
+void BM_ThroughputInTurns(benchmark::State& state) {
+  const auto capacity = static_cast<std::size_t>(state.range(0));
+  in_turns<First, Second>(
+      state, kItemsPerIteration,
+      [&]<class Ring>() { return std::make_unique<bench::Isolated<Ring>>(capacity); },
+      ThroughputTransfer{});
+}
+
+// One round-trip transfer on a pair of rings of capacity 1: kRoundTrips pings, each answered (an
+// iteration's kTurns of them make the 2,000 of BM_RoundTrip's: at a load of 6 on 2 cores, 16,000
+// took 9 s, each hand-off waiting for the other thread to be scheduled).
+constexpr int kRoundTrips = 2'000 / kTurns;
+template <class Ring>
+struct PingPong {
+  bench::Isolated<Ring> ping{1};
+  bench::Isolated<Ring> pong{1};
+};
+struct RoundTripTransfer {
+  template <class Rings>
+  [[gnu::noinline]] void producer(Rings& rings) const {
+    for (int i = 0; i < kRoundTrips; ++i) {
+      push_waiting(rings.pong.value, pop_waiting(rings.ping.value) + 1);
+    }
+  }
+  template <class Rings>
+  [[gnu::noinline]] void consumer(Rings& rings) const {
+    for (Item i = 0; i < kRoundTrips; ++i) {
+      push_waiting(rings.ping.value, i);
+      if (pop_waiting(rings.pong.value) != i + 1) throw bench::ContractBroken("a wrong reply");
+    }
+  }
+};
+
+template <class First, class Second>
+void BM_RoundTripInTurns(benchmark::State& state) {
+  in_turns<First, Second>(
+      state, kRoundTrips, []<class Ring>() { return std::make_unique<PingPong<Ring>>(); },
+      RoundTripTransfer{});
+}
+
 void throughput_args(benchmark::internal::Benchmark* b) {
   b->Arg(16)->Arg(1024)->ArgName("cap")->UseRealTime()->Unit(benchmark::kMillisecond);
 }
@@ -195,8 +320,15 @@ void round_trip_args(benchmark::internal::Benchmark* b) {
   BENCHMARK_TEMPLATE(BM_Throughput, impl)->Apply(throughput_args); \
   BENCHMARK_TEMPLATE(BM_RoundTrip, impl)->Apply(round_trip_args)
 
-KATA_SPSC_BENCHMARKS(learner);
-KATA_SPSC_BENCHMARKS(reference);
+// BM_Throughput<learner, reference> and BM_RoundTrip<learner, reference>: the names the grader
+// reads as the two implementations' rows of one workload (docs/benchmarks.md).
+const bool kLearnerAndReferenceRegistered = [] {
+  throughput_args(benchmark::RegisterBenchmark("BM_Throughput<learner, reference>",
+                                               BM_ThroughputInTurns<learner, reference>));
+  round_trip_args(benchmark::RegisterBenchmark("BM_RoundTrip<learner, reference>",
+                                               BM_RoundTripInTurns<learner, reference>));
+  return true;
+}();
 KATA_SPSC_BENCHMARKS(uncached);
 KATA_SPSC_BENCHMARKS(naive);
 #ifdef KATA_HAVE_BOOST

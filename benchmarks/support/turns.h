@@ -57,6 +57,19 @@ template <class Batch, class Shared>
   return guarded(state, [&] { batch(shared); });
 }
 
+// A row in turns reports each implementation's operations per second of its own turns, `ops[i]`
+// in `owned_ns[i]`, as the counters the grader reads as the two implementations' rows of one
+// process (first: the learner, second: the reference). Summed over the row's threads (the
+// counter's default), per-thread rates add up to the row's.
+inline void report_turns(benchmark::State& state, const std::int64_t (&ops)[2],
+                         const std::int64_t (&owned_ns)[2]) {
+  const char* const counters[2] = {"first_items_per_second", "second_items_per_second"};
+  for (int i = 0; i < 2; ++i) {
+    state.counters[counters[i]] = static_cast<double>(ops[i]) * 1e9 /
+                                  static_cast<double>(std::max<std::int64_t>(owned_ns[i], 1));
+  }
+}
+
 // A fixed window of wall time instead of a fixed number of iterations, for workloads whose speed
 // depends on the schedule more than on the code: a fair lock at 2+ threads on 2 busy cores runs
 // either at futex hand-off speed or, while the other thread is descheduled, 300x faster. Google
@@ -111,13 +124,7 @@ void for_window(benchmark::State& state, std::chrono::nanoseconds window,
   if constexpr (kImpls == 1) {
     state.SetItemsProcessed(ops[0]);
   } else {
-    // Summed over the threads (the counter's default), per-thread rates add up to the row's.
-    state.counters["first_items_per_second"] =
-        static_cast<double>(ops[0]) * 1e9 /
-        static_cast<double>(std::max<std::int64_t>(owned[0], 1));
-    state.counters["second_items_per_second"] =
-        static_cast<double>(ops[1]) * 1e9 /
-        static_cast<double>(std::max<std::int64_t>(owned[1], 1));
+    report_turns(state, ops, owned);
   }
 }
 
