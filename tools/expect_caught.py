@@ -9,6 +9,7 @@ mutant, or a binary that fails for some other reason (it does not start), makes 
 import argparse
 import sys
 
+import failure_kinds
 import gtest_run
 
 
@@ -21,7 +22,7 @@ def main() -> int:
 
     code, output, seconds = gtest_run.run(
         args.binary, [f"--gtest_filter={args.filter}", "--gtest_fail_fast"], args.timeout)
-    caught = gtest_run.how_it_failed(output)
+    caught = failure_kinds.in_output(output)
     tests = ", ".join(gtest_run.failed_tests(output)) or "(none named)"
     if code == 0:
         print(output[-3000:])
@@ -35,9 +36,8 @@ def main() -> int:
         print(output[-3000:])
         print(f"SUITE BROKE: exit code {code}, but no test failure, watchdog or sanitizer report")
         return 1
-    kind, detail = caught
     print(output[-2000:])
-    print(f"CAUGHT by {kind} in {seconds:.1f} s: {detail}\n  failed: {tests}")
+    print(f"CAUGHT by {caught.kind} in {seconds:.1f} s: {caught.detail}\n  failed: {tests}")
     return 0
 
 

@@ -5,6 +5,7 @@ throughput for the learner, the reference and whatever baselines and peers were 
 import re
 from typing import Any
 
+import failure_kinds
 import scorecard
 import scoring
 from scoring import Json
@@ -75,6 +76,9 @@ def failures(k: dict[str, Any]) -> list[str]:
                     + "</summary>", "", *_fenced(failure["output"], "  "), "", "  </details>", ""]
     if len(first) > FAILURES_LISTED:
         out.append(f"- ... and {len(first) - FAILURES_LISTED} more")
+    out += ["", "Kinds: " + "; ".join(
+        f"`{kind}`: {meaning}" for kind, meaning in
+        failure_kinds.meanings(t["failure"]["kind"] for t in first))]
     return out + ["", "</details>"]
 
 

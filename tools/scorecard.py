@@ -11,6 +11,7 @@ import sys
 import textwrap
 from typing import Any
 
+import failure_kinds
 import scoring
 from scoring import Json
 
@@ -73,6 +74,8 @@ def render_kata(report: Json) -> list[str]:
     if by_kind:
         lines.append("  failures by kind: "
                      + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
+        for kind, meaning in failure_kinds.meanings(by_kind):
+            lines += ["    " + line for line in _wrap(f"{kind}: {meaning}", WIDTH - 4, 2)]
     # Tests the grader did not run after a hang: counted, with why, but not listed one by one.
     not_run: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for t in failures:
@@ -146,7 +149,8 @@ def failure_lines(kata: str, failures: list[dict[str, Any]]) -> list[str]:
 
 
 def main() -> int:
-    document = json.load(open(sys.argv[1]))
+    # A report of an older schema version reads in today's kinds (failure_kinds.upgrade_report).
+    document = failure_kinds.upgrade_report(json.load(open(sys.argv[1])))
     print(render(document, color=sys.stdout.isatty()))
     return 0 if all(k["score"]["passed"] for k in document["katas"]) else 1
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+import failure_kinds  # noqa: E402
 import grade  # noqa: E402
 import scorecard  # noqa: E402
 import validate_report  # noqa: E402
@@ -29,8 +30,7 @@ import validate_report  # noqa: E402
 LIMIT = validate_report.OUTPUT_LIMIT_BYTES
 CUT = re.compile(re.escape(validate_report.CUT_MARK).replace(re.escape("{}"), r"(\d+)"))
 # Kinds the output alone decides (the others come from how the process ended).
-KINDS_FROM_OUTPUT = {"not_implemented", "assertion", "hang", "memory", "sanitizer", "stuck",
-                     "exception"}
+KINDS_FROM_OUTPUT = failure_kinds.FROM_OUTPUT
 
 
 def gtest_block(name: str, seed: int, body: str) -> str:
@@ -101,7 +101,7 @@ def check_scorecard() -> list[str]:
         name = f"Contract.L1_Test{i}"
         tests.append({"name": name, "variant": "plain", "category": "Contract", "level": 1,
                       "passed": False,
-                      "failure": {"kind": "assertion", "detail": grade._shorten(message),
+                      "failure": {"kind": "assertion", "detail": failure_kinds.shorten(message),
                                   "seed": 1000 + i,
                                   "replay": grade.replay_command(ROOT / "build" / "k_kata_plain",
                                                                  name, 1000 + i)}})
