@@ -60,6 +60,8 @@ import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
 from failure_kinds import Kind  # noqa: E402
+from report_types import Build as BuildResult  # noqa: E402
+from report_types import Document, Failure, KataReport, TestResult  # noqa: E402
 from scoring import Json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -540,18 +542,19 @@ def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, s
 
 def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, Json],
                 build_dir: Path | None = None, binaries: dict[str, str] | None = None,
-                setarch: Sequence[str] = ()) -> list[Json]:
+                setarch: Sequence[str] = ()) -> list[TestResult]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
     (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
     in `build_dir`)."""
-    tests = []
+    tests: list[TestResult] = []
     for variant in built:
         for name in expected:
             match = TEST_NAME.match(name)
             if not match:
                 continue
-            entry: Json = {"name": name, "variant": variant, "category": match["category"],
-                           "level": int(match["level"]), "passed": False}
+            entry: TestResult = {"name": name, "variant": variant,
+                                 "category": match["category"], "level": int(match["level"]),
+                                 "passed": False}
             verdict = verdicts.get(variant, {}).get(name)
             if verdict is None:  # not built, nor decided without it (build_and_test)
                 entry["failure"] = {"kind": str(Kind.BUILD), "detail": "did not compile"}
@@ -562,23 +565,24 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                     kind, detail = explain(verdict["output"], kata, verdict)
                     text, cut = failure_text(verdict["output"])
                     seed = test_seed(verdict["output"], name)
-                    entry["failure"] = {"kind": kind, "detail": detail, "output": text,
+                    failure: Failure = {"kind": kind, "detail": detail, "output": text,
                                         "output_cut": cut}
                     not_run = verdict.get("cause") == test_runner.SKIPPED  # not_run_after_hang
                     if not_run:
-                        entry["failure"]["not_run"] = True
+                        failure["not_run"] = True
                     if seed is not None:
-                        entry["failure"]["seed"] = seed
+                        failure["seed"] = seed
                     # A test not run has no failure to replay.
                     if build_dir is not None and binaries is not None and not not_run:
-                        entry["failure"]["replay"] = replay_command(
+                        failure["replay"] = replay_command(
                             Path(build_dir) / binaries[variant], name, seed, setarch)
+                    entry["failure"] = failure
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)
     return tests
 
 
-def write_junit(path: Path, reports: list[Json], who: str) -> None:
+def write_junit(path: Path, reports: list[KataReport], who: str) -> None:
     """JUnit XML of every graded test, for CI systems that show test results."""
     root = ET.Element("testsuites")
     for report in reports:
@@ -881,7 +885,7 @@ def summarize_benchmark(data: Json) -> Json:
 # 5. Report
 
 def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index: int,
-               total: int) -> Json:
+               total: int) -> KataReport:
     started = time.monotonic()
     kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
@@ -900,30 +904,31 @@ def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index:
             tampering = checker.submit(check_header)
             built, error, expected, verdicts, found = build_and_test(args, build_dir, manifest,
                                                                      who, status)
-            report = {"kata": kata, "tampering": tampering.result()}
+            findings = tampering.result()
     finally:
         status.close()
     # A variant not built because none of its tests was to run (a hang at level 1) is not a
     # failed build: its tests are each reported not run.
-    report["build"] = {"ok": all(built[v] or v in verdicts for v in built), "first_error": error,
-                       "variants_built": [v for v in built if built[v]]}
-    report["tampering"] += found
+    build: BuildResult = {"ok": all(built[v] or v in verdicts for v in built),
+                          "first_error": error, "variants_built": [v for v in built if built[v]]}
+    findings += found
     binaries = {v: test_target(manifest, who, v) for v in built}
-    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, binaries,
-                                  args.setarch)
-    correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
-    report["benchmark"] = None
+    tests = grade_tests(kata, expected, built, verdicts, build_dir, binaries, args.setarch)
+    correct = all(t["passed"] for t in tests) and not findings
+    benchmark = None
     if correct and not args.no_bench:
         progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
         status = progress_line.Status()  # its clock: the benchmark's time box is 15 to 30 s
         try:
             status.set("benchmark", "against the reference")
-            report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers,
-                                                who, budget=args.bench_seconds, box=args.sandbox,
-                                                findings=report["tampering"])
+            benchmark = run_benchmark(build_dir, kata, args.repetitions, args.peers, who,
+                                      budget=args.bench_seconds, box=args.sandbox,
+                                      findings=findings)
         finally:
             status.close()
-    report["score"] = scoring.score(report)
+    score = scoring.score({"tests": tests, "tampering": findings, "benchmark": benchmark})
+    report: KataReport = {"kata": kata, "tampering": findings, "build": build, "tests": tests,
+                          "benchmark": benchmark, "score": score, "seconds": 0.0}
     if not manifest.get("reference", True):
         note = report["score"]["note"] if not report["score"]["passed"] else None
         report["score"]["note"] = f"{note}; {NO_REFERENCE_NOTE}" if note else NO_REFERENCE_NOTE
@@ -932,7 +937,8 @@ def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index:
     return report
 
 
-def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report: Json) -> None:
+def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json,
+               report: KataReport) -> None:
     """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
     is to the closest reference or answer of the corpus (None where there is no corpus: a
     learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
@@ -947,8 +953,9 @@ def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report
         what = (f"copied: {verdict['similarity']:.0%} of its code is {verdict['of']}'s "
                 f"(threshold {verdict['threshold']:.0%})")
         if args.class_mode:
-            report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
-                                   passed=False, note=what + ": scores 0 in class grading")
+            report["score"].update({"correctness": 0, "performance": 0.0, "total": 0.0,
+                                    "passed": False,
+                                    "note": what + ": scores 0 in class grading"})
         progress(f"{kata}: {what}" + ("" if args.class_mode
                                       else " (a note here; class grading scores it 0)"))
 
@@ -1030,10 +1037,10 @@ def main() -> int:
         args.no_bench = True
     reports = [grade_kata(args, build_dir, manifest, i + 1, len(manifests))
                for i, manifest in enumerate(manifests)]
-    document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
-                "graded": "reference (self-check)" if args.self_check else "learner",
-                "machine": {"cores": os.cpu_count()}, "sandbox": args.sandbox.describe(),
-                "katas": reports}
+    document: Document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
+                          "graded": "reference (self-check)" if args.self_check else "learner",
+                          "machine": {"cores": os.cpu_count()},
+                          "sandbox": args.sandbox.describe(), "katas": reports}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(document, indent=2) + "\n")

@@ -5,16 +5,19 @@ report.schema.json's enum of failure.kind, docs/report.md's list and the answers
 declarations must be that very set. This test fails when one side drifts: a kind added to the
 module and not to the schema (or the other way round), a kind the docs do not explain, a kind no
 classifier path can give, an answer declaring a kind that is none, the watchdog's memory words
-changed in harness/src/watchdog.cc."""
+changed in harness/src/watchdog.cc. And the report's parts typed in tools/report_types.py have the
+schema's fields (ReportTypes)."""
 import json
 import re
 import sys
 import unittest
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import failure_kinds  # noqa: E402
 import failure_protocol as protocol  # noqa: E402
+import report_types  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
@@ -161,6 +164,41 @@ class FailureKinds(unittest.TestCase):
                  for kind in declared.findall(path.read_text())}
         self.assertTrue(found, "no answer declares a catching test")
         self.assertEqual({(p, k) for p, k in found if k not in set(Kind)}, set())
+
+
+def fields(typed: type) -> tuple[set[str], set[str]]:
+    """(every field, the required ones) of a TypedDict."""
+    return set(typed.__annotations__), set(getattr(typed, "__required_keys__"))
+
+
+class ReportTypes(unittest.TestCase):
+    """tools/report_types.py mirrors the schema: each type has the fields of its part of
+    report.json, required where the schema requires them, and no other."""
+    TYPES = {"#": report_types.Document, "kata": report_types.KataReport,
+             "test": report_types.TestResult, "score": report_types.Score,
+             "failure": report_types.Failure, "build": report_types.Build}
+
+    def part(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
+        defs = schema["$defs"]
+        if name == "#":
+            return schema
+        if name in defs:
+            part: dict[str, Any] = defs[name]
+            return part
+        if name == "failure":
+            failure: dict[str, Any] = defs["test"]["properties"]["failure"]
+            return failure
+        build: dict[str, Any] = defs["kata"]["properties"]["build"]
+        return build
+
+    def test_each_type_has_its_parts_fields(self) -> None:
+        schema = json.loads(validate_report.SCHEMA.read_text())
+        for name, typed in self.TYPES.items():
+            part = self.part(schema, name)
+            every, required = fields(typed)
+            self.assertEqual(every, set(part["properties"]), f"{name}: {typed.__name__}")
+            self.assertEqual(required, set(part.get("required", [])),
+                             f"{name}: {typed.__name__}'s required fields")
 
 
 if __name__ == "__main__":

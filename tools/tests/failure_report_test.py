@@ -26,6 +26,7 @@ import failure_kinds  # noqa: E402
 import grade  # noqa: E402
 import scorecard  # noqa: E402
 import validate_report  # noqa: E402
+from report_types import TestResult  # noqa: E402
 
 LIMIT = validate_report.OUTPUT_LIMIT_BYTES
 CUT = re.compile(re.escape(validate_report.CUT_MARK).replace(re.escape("{}"), r"(\d+)"))
@@ -96,7 +97,7 @@ def check_scorecard() -> list[str]:
     message = ("after 531441 refill steps (1594323000 ns since empty, 15 taken): available() is "
                "0, want 1; rate 10/s, burst 1000000000, the double-based bucket holds "
                "0.99999999999785105 permits where the integer one holds exactly 1 ") * 2
-    tests = []
+    tests: list[TestResult] = []
     for i in range(5):
         name = f"Contract.L1_Test{i}"
         tests.append({"name": name, "variant": "plain", "category": "Contract", "level": 1,
