@@ -195,7 +195,8 @@ class Marker(typing.NamedTuple):
     """A report a failed test's output may hold: its pattern, what it makes of a match, and its
     rank: of the reports one output holds, the one of the lowest rank names the failure (a
     not-implemented method explains what follows it, a sanitizer's report the assertion it
-    broke), and among equal ranks the first in the output."""
+    broke, a controlled schedule's verdict the watchdog's that it may bring), and among equal
+    ranks the first in the output."""
     rank: int
     pattern: re.Pattern[str]
     found: typing.Callable[[re.Match[str], str], Failure]
@@ -206,12 +207,12 @@ MARKERS = [
     Marker(1, SANITIZER, _sanitizer),
     Marker(2, UBSAN, lambda m, output: Failure(
         Kind.UNDEFINED_BEHAVIOR, shorten(f"UndefinedBehaviorSanitizer: {m[1]}"), m.start())),
-    Marker(3, WATCHDOG, _watchdog),
-    Marker(4, ABANDONED, _simple(Kind.STUCK)),
-    Marker(5, SCHED, _simple(Kind.SCHED)),
-    Marker(5, C_ASSERT, _simple(Kind.ASSERTION)),
-    Marker(5, GTEST_FAILURE, _gtest_failure),
-    Marker(5, EXCEPTION, _simple(Kind.EXCEPTION)),
+    Marker(3, SCHED, _simple(Kind.SCHED)),
+    Marker(4, WATCHDOG, _watchdog),
+    Marker(5, ABANDONED, _simple(Kind.STUCK)),
+    Marker(6, C_ASSERT, _simple(Kind.ASSERTION)),
+    Marker(6, GTEST_FAILURE, _gtest_failure),
+    Marker(6, EXCEPTION, _simple(Kind.EXCEPTION)),
 ]
 
 

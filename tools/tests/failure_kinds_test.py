@@ -113,6 +113,12 @@ class FailureKinds(unittest.TestCase):
         # A data race, then the assertion it broke: the race explains it.
         output = SAMPLES[Kind.ASSERTION] + SAMPLES[Kind.DATA_RACE]
         self.assertEqual(failure_kinds.classify(output).kind, Kind.DATA_RACE)
+        # The sched variant's verdict, then the watchdog's: the schedule's names it.
+        output = SAMPLES[Kind.SCHED] + SAMPLES[Kind.HANG]
+        self.assertEqual(failure_kinds.classify(output).kind, Kind.SCHED)
+        # A hang, then the assertion it made fail: the hang.
+        output = SAMPLES[Kind.ASSERTION] + SAMPLES[Kind.HANG]
+        self.assertEqual(failure_kinds.classify(output).kind, Kind.HANG)
         # Two reports of one rank: the first in the output.
         output = SAMPLES[Kind.EXCEPTION] + SAMPLES[Kind.ASSERTION]
         self.assertEqual(failure_kinds.classify(output).kind, Kind.EXCEPTION)
