@@ -265,7 +265,9 @@ def upgrade_kind(kind: str, detail: str = "") -> str:
             return str(Kind.UNDEFINED_BEHAVIOR)
         if m:
             return str(sanitizer_kind(m[1], m[2]))
-        return str(Kind.DATA_RACE if kind == "tsan" else Kind.MEMORY_ERROR)
+        # gtest_run's `tsan` detail was ThreadSanitizer's words alone: "data race (pid=1)".
+        return str(sanitizer_kind("ThreadSanitizer", detail) if kind == "tsan"
+                   else Kind.MEMORY_ERROR)
     if kind == "watchdog" and UNBOUNDED_ALLOCATION in detail:
         return str(Kind.MEMORY)
     return str(OLD_NAMES.get(kind) or kind)

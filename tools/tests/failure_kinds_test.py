@@ -148,6 +148,7 @@ class FailureKinds(unittest.TestCase):
                  ("sanitizer", "UndefinedBehaviorSanitizer: signed integer overflow",
                   Kind.UNDEFINED_BEHAVIOR),
                  ("tsan", "data race (pid=1)", Kind.DATA_RACE),
+                 ("tsan", "lock-order-inversion (potential deadlock)", Kind.LOCK_ORDER),
                  ("watchdog", "pop() blocked 2.0 s", Kind.HANG),
                  ("watchdog", f"1100 MiB: {failure_kinds.UNBOUNDED_ALLOCATION}?", Kind.MEMORY),
                  ("test", "k.cc:3: Failure", Kind.ASSERTION), ("hang", "", Kind.HANG)]
