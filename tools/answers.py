@@ -21,12 +21,13 @@ An answer's header:
     // expect-caught-by: <Category.L<n>_Test> <failure kind>     (flawed answers only)
     // expect-variants: <variant>...                              (optional)
 
-The failure kind is the grader's name for it in report.json (grade.explain): assertion, sanitizer,
-hang, crash, ...
+The failure kind is the grader's name for it in report.json (tools/failure_kinds.py: assertion,
+data_race, hang, crash, ...).
 
 An answer is built and graded only in the variants its verdict needs, each a whole suite build:
 by default plain and tsan for an answer with no catching test (correct up to its level, and free
-of data races), tsan for one caught as a sanitizer finding, plain for one caught any other way.
+of data races), the sanitizer's variant for one caught as a sanitizer's finding (tsan for a
+data_race), plain for one caught any other way.
 expect-variants names them where the default does not fit (an answer only AddressSanitizer
 catches: asan).
 """
@@ -43,21 +44,15 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import validate_report  # noqa: E402
+import failure_kinds  # noqa: E402
 
 # The grader's modules (grade, gtest_run, test_runner) are imported where they are used: CMake runs
 # `answers.py variants` at configure time, which needs only the declarations.
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _failure_kinds() -> frozenset[str]:
-    """The failure kinds a report may name: the enum of report.schema.json's failure.kind."""
-    schema = json.loads(validate_report.SCHEMA.read_text())
-    failure = schema["$defs"]["test"]["properties"]["failure"]
-    return frozenset(failure["properties"]["kind"]["enum"])
-
-
-KINDS = _failure_kinds()
+# The failure kinds a report may name.
+KINDS = frozenset(str(kind) for kind in failure_kinds.Kind)
 LEVEL = re.compile(r"^// expect-level: *(?P<level>\d+) *$")
 CAUGHT_BY = re.compile(r"^// expect-caught-by: *(?P<test>(?P<category>[A-Za-z]+)\.L(?P<level>\d+)_"
                        r"(?P<name>\w+)) +(?P<kind>\w+) *$")
@@ -120,10 +115,6 @@ def parse(text: str, where: str) -> Expectation:
     return Expectation(design_text, level, test["test"], caught_level, test["kind"], variants)
 
 
-# The failure kinds only a sanitizer reports, and the variant that reports each by default.
-SANITIZER_VARIANT = {"sanitizer": "tsan", "tsan": "tsan", "asan": "asan", "ubsan": "asan"}
-
-
 def variants_of(expectation: Expectation, available: list[str], where: str) -> list[str]:
     """The variants an answer is built and graded in (the module's docstring), in the order of
     `available` (the kata's variants); BadAnswer if it names one the kata does not have."""
@@ -133,7 +124,8 @@ def variants_of(expectation: Expectation, available: list[str], where: str) -> l
     elif expectation.caught_by is None:
         wanted = ("plain", "tsan")
     else:
-        wanted = (SANITIZER_VARIANT.get(expectation.kind or "", "plain"),)
+        kind = failure_kinds.Kind(expectation.kind) if expectation.kind else None
+        wanted = (failure_kinds.SANITIZER_VARIANT.get(kind, "plain") if kind else "plain",)
     unknown = [v for v in wanted if v not in available]
     if unknown:
         raise BadAnswer(f"{where}: variant(s) {', '.join(unknown)} not among the kata's "

@@ -10,6 +10,7 @@ import argparse
 import re
 import sys
 
+import failure_kinds
 import gtest_run
 
 # The verdict line of a caught mutant, which tools/mutant_stats.py reads back: how, how fast, why,
@@ -31,7 +32,7 @@ def main() -> int:
 
     code, output, seconds = gtest_run.run(
         args.binary, [f"--gtest_filter={args.filter}", "--gtest_fail_fast"], args.timeout)
-    caught = gtest_run.how_it_failed(output)
+    caught = failure_kinds.in_output(output)
     tests = ", ".join(gtest_run.failed_tests(output)) or "(none named)"
     if code == 0:
         print(output[-3000:])
@@ -45,9 +46,8 @@ def main() -> int:
         print(output[-3000:])
         print(f"SUITE BROKE: exit code {code}, but no test failure, watchdog or sanitizer report")
         return 1
-    kind, detail = caught
     print(output[-2000:])
-    print(caught_line(kind, seconds, detail, tests))
+    print(caught_line(caught.kind, seconds, caught.detail, tests))
     return 0
 
 

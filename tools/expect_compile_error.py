@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import expect_caught
+import failure_kinds
 import header_policy
 
 TEST_START = re.compile(r"^\s*TEST(?:_F|_P)?\(\s*(\w+)\s*,\s*(\w+)\s*\)", re.M)
@@ -78,7 +79,7 @@ def main() -> int:
         print(f"SUITE BROKE: {source.name} did not compile, but {why}: {first_error}")
         return 1
     print(output[-2000:])
-    print(expect_caught.caught_line("build", seconds, first_error, ", ".join(sorted(inside))))
+    print(expect_caught.caught_line(failure_kinds.Kind.BUILD, seconds, first_error, ", ".join(sorted(inside))))
     return 0
 
 

@@ -50,6 +50,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import failure_kinds  # noqa: E402
 import failure_protocol as protocol  # noqa: E402
 import gtest_run  # noqa: E402
 import header_policy  # noqa: E402
@@ -58,11 +59,14 @@ import sandbox  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
+from failure_kinds import Kind  # noqa: E402
+from report_types import Build as BuildResult  # noqa: E402
+from report_types import Document, Failure, KataReport, TestResult  # noqa: E402
 from scoring import Json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["plain", "tsan", "asan"]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = validate_report.SCHEMA_VERSION
 # Benchmark repetitions of a workload in one process; processes run round after round over the
 # workloads for BENCH_SECONDS per kata, or what the kata's benchmark declares (docs/scoring.md).
 DEFAULT_REPETITIONS = 2
@@ -409,7 +413,7 @@ def hang_level(kata: str, name: str, verdict: Json) -> int | None:
     own way with those."""
     if verdict["passed"] or verdict.get("cause") == test_runner.HUNG_AT_EXIT:
         return None
-    return test_level(name) if explain(verdict["output"], kata, verdict)[0] == "hang" else None
+    return test_level(name) if explain(verdict["output"], kata, verdict)[0] == Kind.HANG else None
 
 
 def not_run_after_hang(name: str, variant: str, level: int, left: list[str]) -> dict[str, str]:
@@ -440,29 +444,11 @@ def verdict_line(kata: str, verdicts: dict[str, Json]) -> str:
     return line
 
 
-SANITIZER = re.compile(r"(?:WARNING|ERROR): (ThreadSanitizer|AddressSanitizer|LeakSanitizer): "
-                       r"([\w-]+(?: [\w-]+)*)")
-UBSAN = re.compile(r"runtime error: (.*)")
-
-
 def first_learner_frame(output: str, kata: str) -> str | None:
     match = re.search(rf"(katas/{kata}/{kata}\.h:\d+)", output)
     return match.group(1) if match else None
 
 
-# How test_runner's causes read in the report when the output names nothing more precise.
-CAUSE_KINDS = {test_runner.TIMEOUT: "hang", test_runner.NOT_RUN: "missing",
-               test_runner.EXIT_0: "tampering", test_runner.DIED: "crash",
-               test_runner.HUNG_AT_EXIT: "hang", test_runner.SKIPPED: "missing"}
-CAUSE_HINTS = {test_runner.NOT_RUN: " (did it exit or crash at start-up?)",
-               test_runner.EXIT_0: " (std::exit in the header?)",
-               test_runner.HUNG_AT_EXIT: " (a thread left running, or a static object whose "
-                                         "destructor waits?)"}
-
-
-# A failure's detail (one message, its lines joined) is cut at this many characters, at a space:
-# the scorecard shows its start, report.json keeps the test's whole output besides.
-DETAIL_LIMIT = 600
 # report.json keeps at most this many bytes of a failed test's output (failure_text says which).
 OUTPUT_LIMIT = validate_report.OUTPUT_LIMIT_BYTES
 OUTPUT_HEAD = 512    # the test's first lines: its `[ RUN ]` line and its seed
@@ -471,36 +457,8 @@ OUTPUT_TAIL = 1024   # its last lines: gtest's verdict, the seed again, the end 
 
 SEED_VARIABLE = protocol.SEED_VARIABLE
 SEED_LINE = re.compile("^" + re.escape(protocol.SEED_MARKER) + r"(\d+)\s*$", re.M)
-_REPORT_HEADS = "|".join(re.escape(head) for head in (protocol.WATCHDOG, protocol.ABANDONED))
-# Where a failure's own message ends: the next thing the test main or gtest prints.
-MESSAGE_END = re.compile(r"^(?:\[[ A-Z]{8,}\]|.*:\d+: Failure$|(?:" + _REPORT_HEADS
-                         + r"): |  seed \d+: |" + re.escape(protocol.SEED_MARKER) + ")")
-FAILURE_START = [SANITIZER, UBSAN, re.compile(r"^(?:" + _REPORT_HEADS + r"): ", re.M),
-                 re.compile(r"^.*:\d+: Failure$", re.M),
-                 re.compile(re.escape(protocol.NOT_IMPLEMENTED)),
-                 re.compile(r"C\+\+ exception with description")]
-
-
-def _shorten(text: str, limit: int = DETAIL_LIMIT) -> str:
-    """`text`, cut at the last space before `limit` characters (never inside a number or a
-    name), with " ..." where it was cut."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit - 3)
-    return text[:cut if cut > limit // 2 else limit - 4].rstrip() + " ..."
-
-
-def _message(text: str) -> str:
-    """The lines of a failure's message, from the start of `text` to the next line that is not
-    part of it, joined with " / "."""
-    lines = []
-    for line in text.strip("\n").splitlines():
-        if MESSAGE_END.match(line):
-            break
-        if line.strip():
-            lines.append(line.strip())
-    return " / ".join(lines)
+# Where a failure's report starts in a test's output: where each marker of the classifier matches.
+FAILURE_START = [marker.pattern for marker in failure_kinds.MARKERS]
 
 
 def test_seed(output: str, name: str) -> int | None:
@@ -570,57 +528,36 @@ def replay_command(binary: str | Path, name: str, seed: int | None,
 
 
 def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, str]:
-    """(kind, detail) of why a test failed, from its output and, if the way its process ended
-    decided it, that (test_runner's "cause" and "ended")."""
-    cause = (verdict or {}).get("cause")
-    if protocol.NOT_IMPLEMENTED in output:
-        match = re.search(r"([A-Za-z_][\w:]*(?:\([^)]*\))?"
-                          + re.escape(protocol.NOT_IMPLEMENTED) + ")", output)
-        return "not_implemented", match.group(1) if match else "not implemented"
-    match = SANITIZER.search(output)
-    if match:
+    """(kind, detail) of why a test failed (failure_kinds.classify: from its output and, if the way
+    its process ended decided it, that: test_runner's "cause" and "ended"), a sanitizer's report
+    naming the first frame in the learner's header."""
+    found = failure_kinds.classify(output, (verdict or {}).get("cause"),
+                                   (verdict or {}).get("ended"))
+    detail = found.detail
+    if found.kind in failure_kinds.SANITIZER_VARIANT:
         frame = first_learner_frame(output, kata)
-        return "sanitizer", (f"{match.group(1)}: {match.group(2)}"
-                             + (f" at {frame}" if frame else ""))
-    match = UBSAN.search(output)
-    if match:
-        return "sanitizer", _shorten(f"UndefinedBehaviorSanitizer: {match.group(1)}")
-    match = protocol.report_line(protocol.WATCHDOG, r"\S+: (.*)").search(output)
-    if match:
-        kind = "memory" if "unbounded allocation" in match.group(1) else "hang"
-        return kind, _shorten(match.group(1))
-    match = protocol.report_line(protocol.ABANDONED, r"\S+: (.*)").search(output)
-    if match:
-        return "stuck", _shorten(match.group(1))
-    found = gtest_run.how_it_failed(output)
-    if found and found[0] == "test":
-        where = found[1][:-len(": Failure")].replace(str(ROOT) + "/", "")
-        return "assertion", _shorten(f"{where}: " + _message(output.split(found[1], 1)[1]))
-    if found:
-        return found[0], _shorten(found[1])
-    if cause:
-        assert verdict is not None  # the cause is the verdict's
-        return CAUSE_KINDS[cause], verdict["ended"] + CAUSE_HINTS.get(cause, "")
-    return "crash", "the test process died without a report (crash, or killed by a limit)"
+        detail += f" at {frame}" if frame else ""
+    return str(found.kind), detail
 
 
 def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, Json],
                 build_dir: Path | None = None, binaries: dict[str, str] | None = None,
-                setarch: Sequence[str] = ()) -> list[Json]:
+                setarch: Sequence[str] = ()) -> list[TestResult]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
     (failure_text), its seed and the command that replays it (for the binary `binaries[variant]`
     in `build_dir`)."""
-    tests = []
+    tests: list[TestResult] = []
     for variant in built:
         for name in expected:
             match = TEST_NAME.match(name)
             if not match:
                 continue
-            entry: Json = {"name": name, "variant": variant, "category": match["category"],
-                           "level": int(match["level"]), "passed": False}
+            entry: TestResult = {"name": name, "variant": variant,
+                                 "category": match["category"], "level": int(match["level"]),
+                                 "passed": False}
             verdict = verdicts.get(variant, {}).get(name)
             if verdict is None:  # not built, nor decided without it (build_and_test)
-                entry["failure"] = {"kind": "build", "detail": "did not compile"}
+                entry["failure"] = {"kind": str(Kind.BUILD), "detail": "did not compile"}
             else:
                 if verdict["passed"]:
                     entry["passed"] = True
@@ -628,23 +565,24 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                     kind, detail = explain(verdict["output"], kata, verdict)
                     text, cut = failure_text(verdict["output"])
                     seed = test_seed(verdict["output"], name)
-                    entry["failure"] = {"kind": kind, "detail": detail, "output": text,
+                    failure: Failure = {"kind": kind, "detail": detail, "output": text,
                                         "output_cut": cut}
                     not_run = verdict.get("cause") == test_runner.SKIPPED  # not_run_after_hang
                     if not_run:
-                        entry["failure"]["not_run"] = True
+                        failure["not_run"] = True
                     if seed is not None:
-                        entry["failure"]["seed"] = seed
+                        failure["seed"] = seed
                     # A test not run has no failure to replay.
                     if build_dir is not None and binaries is not None and not not_run:
-                        entry["failure"]["replay"] = replay_command(
+                        failure["replay"] = replay_command(
                             Path(build_dir) / binaries[variant], name, seed, setarch)
+                    entry["failure"] = failure
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)
     return tests
 
 
-def write_junit(path: Path, reports: list[Json], who: str) -> None:
+def write_junit(path: Path, reports: list[KataReport], who: str) -> None:
     """JUnit XML of every graded test, for CI systems that show test results."""
     root = ET.Element("testsuites")
     for report in reports:
@@ -947,7 +885,7 @@ def summarize_benchmark(data: Json) -> Json:
 # 5. Report
 
 def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index: int,
-               total: int) -> Json:
+               total: int) -> KataReport:
     started = time.monotonic()
     kata = manifest["name"]
     who = "reference" if args.self_check else "kata"
@@ -966,30 +904,31 @@ def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index:
             tampering = checker.submit(check_header)
             built, error, expected, verdicts, found = build_and_test(args, build_dir, manifest,
                                                                      who, status)
-            report = {"kata": kata, "tampering": tampering.result()}
+            findings = tampering.result()
     finally:
         status.close()
     # A variant not built because none of its tests was to run (a hang at level 1) is not a
     # failed build: its tests are each reported not run.
-    report["build"] = {"ok": all(built[v] or v in verdicts for v in built), "first_error": error,
-                       "variants_built": [v for v in built if built[v]]}
-    report["tampering"] += found
+    build: BuildResult = {"ok": all(built[v] or v in verdicts for v in built),
+                          "first_error": error, "variants_built": [v for v in built if built[v]]}
+    findings += found
     binaries = {v: test_target(manifest, who, v) for v in built}
-    report["tests"] = grade_tests(kata, expected, built, verdicts, build_dir, binaries,
-                                  args.setarch)
-    correct = all(t["passed"] for t in report["tests"]) and not report["tampering"]
-    report["benchmark"] = None
+    tests = grade_tests(kata, expected, built, verdicts, build_dir, binaries, args.setarch)
+    correct = all(t["passed"] for t in tests) and not findings
+    benchmark = None
     if correct and not args.no_bench:
         progress(f"[{index}/{total}] {kata}: benchmarking against the reference")
         status = progress_line.Status()  # its clock: the benchmark's time box is 15 to 30 s
         try:
             status.set("benchmark", "against the reference")
-            report["benchmark"] = run_benchmark(build_dir, kata, args.repetitions, args.peers,
-                                                who, budget=args.bench_seconds, box=args.sandbox,
-                                                findings=report["tampering"])
+            benchmark = run_benchmark(build_dir, kata, args.repetitions, args.peers, who,
+                                      budget=args.bench_seconds, box=args.sandbox,
+                                      findings=findings)
         finally:
             status.close()
-    report["score"] = scoring.score(report)
+    score = scoring.score({"tests": tests, "tampering": findings, "benchmark": benchmark})
+    report: KataReport = {"kata": kata, "tampering": findings, "build": build, "tests": tests,
+                          "benchmark": benchmark, "score": score, "seconds": 0.0}
     if not manifest.get("reference", True):
         note = report["score"]["note"] if not report["score"]["passed"] else None
         report["score"]["note"] = f"{note}; {NO_REFERENCE_NOTE}" if note else NO_REFERENCE_NOTE
@@ -998,7 +937,8 @@ def grade_kata(args: argparse.Namespace, build_dir: Path, manifest: Json, index:
     return report
 
 
-def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report: Json) -> None:
+def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json,
+               report: KataReport) -> None:
     """Copy detection (tools/similarity.py): report["copied"] says how close the learner's header
     is to the closest reference or answer of the corpus (None where there is no corpus: a
     learner's repository). A copy scores 0 in class grading (--class) and is a note in practice."""
@@ -1013,8 +953,9 @@ def copy_check(args: argparse.Namespace, build_dir: Path, manifest: Json, report
         what = (f"copied: {verdict['similarity']:.0%} of its code is {verdict['of']}'s "
                 f"(threshold {verdict['threshold']:.0%})")
         if args.class_mode:
-            report["score"] = dict(report["score"], correctness=0, performance=0.0, total=0.0,
-                                   passed=False, note=what + ": scores 0 in class grading")
+            report["score"].update({"correctness": 0, "performance": 0.0, "total": 0.0,
+                                    "passed": False,
+                                    "note": what + ": scores 0 in class grading"})
         progress(f"{kata}: {what}" + ("" if args.class_mode
                                       else " (a note here; class grading scores it 0)"))
 
@@ -1096,10 +1037,10 @@ def main() -> int:
         args.no_bench = True
     reports = [grade_kata(args, build_dir, manifest, i + 1, len(manifests))
                for i, manifest in enumerate(manifests)]
-    document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
-                "graded": "reference (self-check)" if args.self_check else "learner",
-                "machine": {"cores": os.cpu_count()}, "sandbox": args.sandbox.describe(),
-                "katas": reports}
+    document: Document = {"schema_version": SCHEMA_VERSION, "generated_by": "tools/grade.py",
+                          "graded": "reference (self-check)" if args.self_check else "learner",
+                          "machine": {"cores": os.cpu_count()},
+                          "sandbox": args.sandbox.describe(), "katas": reports}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(document, indent=2) + "\n")

@@ -1,23 +1,10 @@
-"""Running a kata test binary and reading what it said: shared by the project's checking tools."""
+"""Running a kata test binary and reading what it said: shared by the project's checking tools.
+Why a run failed is tools/failure_kinds.py's to say (one vocabulary, one classifier)."""
 import re
 import subprocess
 import time
 from pathlib import Path
 
-import failure_protocol as protocol
-
-# What a failed run prints, by cause; the first that matches names how the failure was seen.
-FAILURE_MARKERS = [
-    ("watchdog", protocol.report_line(protocol.WATCHDOG)),
-    ("stuck", protocol.report_line(protocol.ABANDONED)),
-    ("sched", protocol.report_line(protocol.SCHED)),
-    ("tsan", re.compile(r"WARNING: ThreadSanitizer: (.*)")),
-    ("asan", re.compile(r"ERROR: AddressSanitizer: (.*)")),
-    ("ubsan", re.compile(r"runtime error: (.*)")),
-    ("assertion", re.compile(r"(Assertion .* failed.*)")),
-    ("test", re.compile(r"^(.*:\d+: Failure)$", re.M)),
-    ("exception", re.compile(r"(C\+\+ exception with description .*)")),
-]
 FAILED_TEST = re.compile(r"^\[  FAILED  \] ([\w/.]+)(?:, where|\s*\(|$)", re.M)
 
 
@@ -49,19 +36,6 @@ def run(binary: str | Path, args: list[str],
     except subprocess.TimeoutExpired as e:
         code, out = None, e.stdout if isinstance(e.stdout, bytes) else b""
     return code, out.decode("utf-8", "replace"), time.monotonic() - start
-
-
-def how_it_failed(output: str) -> tuple[str, str] | None:
-    """(kind, detail) of the earliest failure marker in the output, or None."""
-    found = []
-    for kind, pattern in FAILURE_MARKERS:
-        match = pattern.search(output)
-        if match:
-            found.append((match.start(), kind, match.group(1).strip()))
-    if not found:
-        return None
-    _, kind, detail = min(found)
-    return kind, detail
 
 
 RUN = re.compile(r"^\[ RUN      \] (\S+)$", re.M)

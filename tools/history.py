@@ -20,7 +20,7 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,8 @@ def _git(*args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def entries(document: dict[str, Any], now: datetime | None = None) -> list[dict[str, Any]]:
+def entries(document: Mapping[str, Any],
+            now: datetime | None = None) -> list[dict[str, Any]]:
     """The history lines of one grade's report.json document (none for a self-check)."""
     if document.get("graded") != "learner":
         return []
@@ -60,7 +61,7 @@ def entries(document: dict[str, Any], now: datetime | None = None) -> list[dict[
     return lines
 
 
-def append(out_dir: Path, document: dict[str, Any]) -> None:
+def append(out_dir: Path, document: Mapping[str, Any]) -> None:
     """Appends one line per graded kata to out_dir/history.jsonl (called by grade.py's main)."""
     lines = entries(document)
     if lines:

@@ -3,17 +3,17 @@ charts). One section per kata: score, tests per category and variant, failures, 
 throughput for the learner, the reference and whatever baselines and peers were benchmarked."""
 
 import re
-from typing import Any
 
+import failure_kinds
 import scorecard
 import scoring
-from scoring import Json
+from report_types import Document, KataReport
 
 VARIANTS = scoring.VARIANTS
 FAILURES_LISTED = 30
 
 
-def render(document: Json) -> str:
+def render(document: Document) -> str:
     out = ["# Kata grading report", "",
            "| kata | level | correctness | performance | ratio to reference | total | verdict |",
            "|---|---|---|---|---|---|---|"]
@@ -53,7 +53,7 @@ def _fenced(text: str, indent: str) -> list[str]:
     return [indent + line for line in [fence + "text", *text.rstrip("\n").splitlines(), fence]]
 
 
-def failures(k: dict[str, Any]) -> list[str]:
+def failures(k: KataReport) -> list[str]:
     """The failed tests, in the scorecard's order: the first few with their seed, the command
     that replays them and their output (as report.json keeps it), the rest one line each."""
     first = scorecard.first_failures([t for t in k["tests"] if not t["passed"]])
@@ -75,10 +75,13 @@ def failures(k: dict[str, Any]) -> list[str]:
                     + "</summary>", "", *_fenced(failure["output"], "  "), "", "  </details>", ""]
     if len(first) > FAILURES_LISTED:
         out.append(f"- ... and {len(first) - FAILURES_LISTED} more")
+    out += ["", "Kinds: " + "; ".join(
+        f"`{kind}`: {meaning}" for kind, meaning in
+        failure_kinds.meanings(t["failure"]["kind"] for t in first))]
     return out + ["", "</details>"]
 
 
-def chart(k: Json) -> list[str]:
+def chart(k: KataReport) -> list[str]:
     bench = k.get("benchmark") or {}
     workloads = bench.get("workloads") or {}
     if not workloads:

@@ -9,10 +9,11 @@ import collections
 import json
 import sys
 import textwrap
-from typing import Any
+import typing
 
+import failure_kinds
 import scoring
-from scoring import Json
+from report_types import Document, Json, KataReport, TestResult
 
 VARIANTS = scoring.VARIANTS
 BOLD, RED, GREEN, RESET = "\033[1m", "\033[31m", "\033[32m", "\033[0m"
@@ -22,7 +23,7 @@ FAILURES_LISTED = 8        # the first failures named, one line each after the e
 DETAIL_LINES = 3           # of an explained failure's message
 
 
-def render(document: Json, color: bool = True) -> str:
+def render(document: Document, color: bool = True) -> str:
     if not color:
         global BOLD, RED, GREEN, RESET
         BOLD = RED = GREEN = RESET = ""
@@ -48,7 +49,7 @@ def sandbox_line(sandbox: Json | None) -> list[str]:
     return [f"sandbox: {sandbox['tool']} ({writes}, no network, processes end with the test)"]
 
 
-def render_kata(report: Json) -> list[str]:
+def render_kata(report: KataReport) -> list[str]:
     s = report["score"]
     verdict = f"{GREEN}PASS{RESET}" if s["passed"] else f"{RED}not yet{RESET}"
     lines = [f"\n{BOLD}{report['kata']}{RESET}: level {s['level']} of {s['max_level']}, "
@@ -73,6 +74,8 @@ def render_kata(report: Json) -> list[str]:
     if by_kind:
         lines.append("  failures by kind: "
                      + ", ".join(f"{k} {n}" for k, n in by_kind.most_common()))
+        for kind, meaning in failure_kinds.meanings(by_kind):
+            lines += ["    " + line for line in _wrap(f"{kind}: {meaning}", WIDTH - 4, 2)]
     # Tests the grader did not run after a hang: counted, with why, but not listed one by one.
     not_run: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for t in failures:
@@ -97,7 +100,7 @@ def render_kata(report: Json) -> list[str]:
     return lines
 
 
-def first_failures(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def first_failures(failures: list[TestResult]) -> list[TestResult]:
     """The failed tests in the order to fix them (lowest level first, plain before the
     sanitizers), a test failing the same way in several variants shown once."""
     shown, first = set(), []
@@ -121,7 +124,7 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
     return lines
 
 
-def failure_lines(kata: str, failures: list[dict[str, Any]]) -> list[str]:
+def failure_lines(kata: str, failures: list[TestResult]) -> list[str]:
     """The first failures: the first few explained (the message's first lines, the seed, the
     command that replays the test in its variant), the next few named, one line each."""
     first = first_failures(failures)
@@ -146,7 +149,8 @@ def failure_lines(kata: str, failures: list[dict[str, Any]]) -> list[str]:
 
 
 def main() -> int:
-    document = json.load(open(sys.argv[1]))
+    # A report of an older schema version reads in today's kinds (failure_kinds.upgrade_report).
+    document = typing.cast(Document, failure_kinds.upgrade_report(json.load(open(sys.argv[1]))))
     print(render(document, color=sys.stdout.isatty()))
     return 0 if all(k["score"]["passed"] for k in document["katas"]) else 1
 

@@ -2,16 +2,16 @@
 import collections
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-# A report, a test's result or a benchmark summary: JSON as report.schema.json describes it.
-Json = dict[str, Any]
+# Json (a report's part that report_types.py does not type) is re-exported: tools import it here.
+from report_types import Json as Json, Score
 
 VARIANTS = ["plain", "tsan", "asan"]
 
 
-def category_counts(tests: Iterable[Json]) -> dict[tuple[str, str], list[int]]:
+def category_counts(tests: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], list[int]]:
     """{(category, variant): [passed, total]} over a kata's test results."""
     counts: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
     for t in tests:
@@ -162,7 +162,7 @@ def level_points(top: int) -> dict[int, int]:
     return dict(enumerate(points, start=1))
 
 
-def level_reached(tests: list[Json]) -> tuple[int, int]:
+def level_reached(tests: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     levels = sorted({t["level"] for t in tests})
     reached = 0
     for level in levels:
@@ -188,7 +188,7 @@ def weight_shares(found: dict[str, Ratio]) -> dict[str, float]:
     return {w: r.weight / total for w, r in found.items()}
 
 
-def score(report: Json) -> Json:
+def score(report: Mapping[str, Any]) -> Score:
     tests = report["tests"]
     reached, top = level_reached(tests)
     tampered = bool(report.get("tampering"))

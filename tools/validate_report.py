@@ -12,6 +12,8 @@ SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "report.schema.json"
 OUTPUT_LIMIT_BYTES: int = json.loads(SCHEMA.read_text())["$defs"]["test"]["properties"]["failure"][
     "properties"]["output"]["maxLength"]
 CUT_MARK = "[... {} bytes cut ...]"
+# The report format's version (the schema's `schema_version`): what the grader writes.
+SCHEMA_VERSION: int = json.loads(SCHEMA.read_text())["properties"]["schema_version"]["const"]
 
 
 def problems(report: dict[str, Any]) -> list[str]:

@@ -48,7 +48,9 @@ AVAILABLE = ["plain", "tsan", "asan"]
 VARIANT_CASES: list[tuple[str, str, list[str] | None]] = [
     ("a correct answer: plain and tsan", GOOD_CORRECT, ["plain", "tsan"]),
     ("caught as a hang: plain", GOOD_FLAWED, ["plain"]),
-    ("caught by a sanitizer: tsan", GOOD_FLAWED.replace(" hang", " sanitizer"), ["tsan"]),
+    ("caught as a data race: tsan", GOOD_FLAWED.replace(" hang", " data_race"), ["tsan"]),
+    ("caught as a memory error: asan", GOOD_FLAWED.replace(" hang", " memory_error"), ["asan"]),
+    ("an old kind name: refused", GOOD_FLAWED.replace(" hang", " sanitizer"), None),
     ("declared, in the kata's order", GOOD_CORRECT.replace(
         "#pragma", "// expect-variants: asan plain\n#pragma"), ["plain", "asan"]),
     ("a variant the kata does not have", GOOD_CORRECT.replace(
@@ -87,7 +89,7 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
     ("correct, reaches its level", GOOD_CORRECT, report(3, [test("Contract.L3_Z", "plain", 3)]),
      None),
     ("correct, one level short", GOOD_CORRECT,
-     report(2, [test("Contract.L3_Z", "tsan", 3, "sanitizer")]), "reached level 2"),
+     report(2, [test("Contract.L3_Z", "tsan", 3, "data_race")]), "reached level 2"),
     ("tampering", GOOD_CORRECT, dict(report(3, []), tampering=["the header redefines TEST"]),
      "tampering"),
     ("not built", GOOD_CORRECT, dict(report(3, []), build={"ok": False, "first_error": "x.h:1:1"}),

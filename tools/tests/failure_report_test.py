@@ -22,15 +22,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+import failure_kinds  # noqa: E402
 import grade  # noqa: E402
 import scorecard  # noqa: E402
 import validate_report  # noqa: E402
+from report_types import TestResult  # noqa: E402
 
 LIMIT = validate_report.OUTPUT_LIMIT_BYTES
 CUT = re.compile(re.escape(validate_report.CUT_MARK).replace(re.escape("{}"), r"(\d+)"))
 # Kinds the output alone decides (the others come from how the process ended).
-KINDS_FROM_OUTPUT = {"not_implemented", "assertion", "hang", "memory", "sanitizer", "stuck",
-                     "exception"}
+KINDS_FROM_OUTPUT = failure_kinds.FROM_OUTPUT
 
 
 def gtest_block(name: str, seed: int, body: str) -> str:
@@ -96,12 +97,12 @@ def check_scorecard() -> list[str]:
     message = ("after 531441 refill steps (1594323000 ns since empty, 15 taken): available() is "
                "0, want 1; rate 10/s, burst 1000000000, the double-based bucket holds "
                "0.99999999999785105 permits where the integer one holds exactly 1 ") * 2
-    tests = []
+    tests: list[TestResult] = []
     for i in range(5):
         name = f"Contract.L1_Test{i}"
         tests.append({"name": name, "variant": "plain", "category": "Contract", "level": 1,
                       "passed": False,
-                      "failure": {"kind": "assertion", "detail": grade._shorten(message),
+                      "failure": {"kind": "assertion", "detail": failure_kinds.shorten(message),
                                   "seed": 1000 + i,
                                   "replay": grade.replay_command(ROOT / "build" / "k_kata_plain",
                                                                  name, 1000 + i)}})

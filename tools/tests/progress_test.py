@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import time
+import typing
 import unittest
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import grade  # noqa: E402
 import progress  # noqa: E402
 import scorecard  # noqa: E402
 import test_runner  # noqa: E402
+from report_types import KataReport  # noqa: E402
 
 WATCHDOG_OUTPUT = ("[ RUN      ] Liveness.L1_EveryPopWakesAWaitingProducer\nSEED: 7\n"
                    "WATCHDOG: Liveness.L1_EveryPopWakesAWaitingProducer: push() by producer 0 "
@@ -154,7 +156,7 @@ class NotRunAfterHangTest(unittest.TestCase):
                   "score": {"level": 0, "max_level": 3, "total": 0, "correctness": 0,
                             "correctness_max": 70, "performance": 0, "performance_max": 30,
                             "passed": False, "note": None}}
-        text = "\n".join(scorecard.render_kata(report))
+        text = "\n".join(scorecard.render_kata(typing.cast(KataReport, report)))
         self.assertIn("3 tests (plain 1, tsan 1, asan 1) not run: Liveness.L1_H hung in plain",
                       text)
         self.assertIn("Liveness.L1_H [plain] hang", text)

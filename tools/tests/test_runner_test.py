@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import typing
 import unittest
 from pathlib import Path
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sandbox  # noqa: E402
 import sandbox_init  # noqa: E402
 import test_runner  # noqa: E402
+from report_types import Document  # noqa: E402
 from test_runner import Verdict  # noqa: E402
 
 FAKE = r'''#!PYTHON
@@ -362,7 +364,7 @@ class WithoutTheSandboxTest(unittest.TestCase):
         import scorecard
         box = sandbox.unsandboxed("/", "bwrap is not installed")
         document = {"katas": [], "sandbox": box.describe()}
-        first = scorecard.render(document, color=False).splitlines()[0]
+        first = scorecard.render(typing.cast(Document, document), color=False).splitlines()[0]
         self.assertIn("NOT SANDBOXED: bwrap is not installed", first)
 
     def test_class_grading_refuses_to_grade_without_the_sandbox(self) -> None:

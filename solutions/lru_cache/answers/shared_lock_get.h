@@ -1,7 +1,7 @@
 // Flawed: a std::shared_mutex so that "readers" run in parallel: get() and size() take a shared
 // lock, put() and erase() a unique one; but a hit splices the list, so two gets relink it at once.
 // expect-level: 1
-// expect-caught-by: Concurrency.L2_ConcurrentHitsOnAFullCache sanitizer
+// expect-caught-by: Concurrency.L2_ConcurrentHitsOnAFullCache data_race
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // Flawed: the lookup and the refresh live in a helper, touch(), that locks, splices the node to
 // the front and returns a pointer to its value; get() copies the value from it after the unlock.
 // expect-level: 1
-// expect-caught-by: Concurrency.L2_SizeNeverAboveCapacityUnderEviction sanitizer
+// expect-caught-by: Concurrency.L2_SizeNeverAboveCapacityUnderEviction data_race
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // Flawed: a "lock-free" fast path that reads plain fields. try_acquire() takes with a CAS on an
 // atomic count, but skips the refill lock when a plain, non-atomic timestamp says no time passed.
 // expect-level: 1
-// expect-caught-by: Concurrency.L2_FrozenClockGrantsExactlyBurst sanitizer
+// expect-caught-by: Concurrency.L2_FrozenClockGrantsExactlyBurst data_race
 //
 // The classic double-checked shortcut: `last_ns_` and `carry_` are written under the refill mutex
 // but `last_ns_` is read without it, a data race (undefined behaviour; ThreadSanitizer reports it).

@@ -1,7 +1,7 @@
 // Flawed: the classic semaphore solution, with std::mutex for the semaphores: the first reader in
 // locks the writers' mutex, the last reader out unlocks it, often not the thread that locked it.
 // expect-level: 0
-// expect-caught-by: Liveness.L1_LastReaderOutLetsTheWriterIn sanitizer
+// expect-caught-by: Liveness.L1_LastReaderOutLetsTheWriterIn lock_order
 #pragma once
 
 #include <mutex>

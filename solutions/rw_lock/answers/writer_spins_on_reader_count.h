@@ -1,7 +1,7 @@
 // Flawed: readers count themselves in and out under the mutex, but a writer, once it has raised its
 // flag, waits for them to drain by spinning on the plain int reader count outside the lock.
 // expect-level: 0
-// expect-caught-by: Liveness.L1_WriterWaitsForTheReader sanitizer
+// expect-caught-by: Liveness.L1_WriterWaitsForTheReader data_race
 #pragma once
 
 #include <condition_variable>

@@ -1,7 +1,7 @@
 // Flawed: the textbook ring with every index load and store memory_order_relaxed: "each index has
 // one writer and its loads are atomic, so no ordering is needed". The slot is not published.
 // expect-level: 1
-// expect-caught-by: Concurrency.L2_EveryItemArrivesOnceInOrderIntact sanitizer
+// expect-caught-by: Concurrency.L2_EveryItemArrivesOnceInOrderIntact data_race
 #pragma once
 
 #include <atomic>

@@ -1,7 +1,7 @@
 // Flawed: an insert that overfills the table grows it on the spot: it keeps its own stripe and
 // locks the others in index order; two inserts of different stripes growing at once deadlock.
 // expect-level: 0
-// expect-caught-by: Contract.L1_RandomOperationsMatchUnorderedMap sanitizer
+// expect-caught-by: Contract.L1_RandomOperationsMatchUnorderedMap lock_order
 #pragma once
 
 #include <atomic>

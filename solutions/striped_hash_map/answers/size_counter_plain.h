@@ -1,7 +1,7 @@
 // Flawed: stripes, buckets and growth as in the textbook, but the key count is a plain size_t,
 // "guarded by the stripe lock": threads holding different stripes update it at the same time.
 // expect-level: 0
-// expect-caught-by: Concurrency.L1_DisjointInsertsAllPresentAndSizeExact sanitizer
+// expect-caught-by: Concurrency.L1_DisjointInsertsAllPresentAndSizeExact data_race
 #pragma once
 
 #include <cstddef>
