@@ -79,7 +79,8 @@ def main() -> int:
         print(f"SUITE BROKE: {source.name} did not compile, but {why}: {first_error}")
         return 1
     print(output[-2000:])
-    print(expect_caught.caught_line(failure_kinds.Kind.BUILD, seconds, first_error, ", ".join(sorted(inside))))
+    print(expect_caught.caught_line(failure_kinds.Kind.BUILD, seconds, first_error,
+                                    ", ".join(sorted(inside))))
     return 0
 
 
