@@ -39,7 +39,7 @@ constexpr harness::lin::Series kSeries{.runs = 250, .min_calls = 10, .max_calls 
 // (docs/schedules.md). Here a history costs a few milliseconds there, and the race only this test
 // sees (available() answering while another thread is inside the refill's critical section, the
 // mutant available_skips_a_busy_refill) needs the scheduler to stop a thread in a window of a few
-// steps: one history per schedule caught it in 15 of 20 seeds, ten in 20 of 20 (README).
+// steps: one history per schedule caught it in 14 of 20 seeds, ten in 20 of 20 (README).
 constexpr int kSchedHistories = 10;
 
 harness::lin::Series series_for_this_variant() {
