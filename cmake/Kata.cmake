@@ -326,8 +326,17 @@ function(kata_add name)
     string(JSON manifest SET "${manifest}" targets mutant ${mutant} "{}")
     _kata_json_set(manifest ${variant} targets mutant ${mutant} variant)
     _kata_json_set(manifest ${target} targets mutant ${mutant} target)
+    # environment: the variables its run needs (a sched mutant's strategy), set in the test's own
+    # command, so that whatever runs it (ctest, tools/mutant_stats.py) runs it the same way.
+    file(STRINGS ${mutant_file} environment REGEX "^environment: *")
+    string(REGEX REPLACE "^environment: *" "" environment "${environment}")
+    separate_arguments(environment UNIX_COMMAND "${environment}")
+    set(runner Python3::Interpreter)
+    if(environment)
+      set(runner ${CMAKE_COMMAND} -E env ${environment} ${Python3_EXECUTABLE})
+    endif()
     add_test(NAME ${name}/mutant/${mutant}
-             COMMAND Python3::Interpreter ${KATA_TOOLS_DIR}/expect_caught.py
+             COMMAND ${runner} ${KATA_TOOLS_DIR}/expect_caught.py
                      --filter "${filter}" $<TARGET_FILE:${target}>)
     set_tests_properties(${name}/mutant/${mutant} PROPERTIES
       LABELS "mutants;${name};${variant}" TIMEOUT 300)

@@ -581,6 +581,10 @@ long stop_for_crash() {
   Thread* me = t_self;
   // The crashing thread may have been inside the scheduler itself: then it has no step to give.
   if (!managed(me) || real::fn().mutex_trylock(&g_lock) != 0) return -1;
+  // The fault is in plain code, between two scheduling points: without a step of its own the trace
+  // would end on the step of whichever thread ran before (a use after free shows the freeing
+  // thread last, not the reader). Noting it does not allocate.
+  g_trace.note(me->id, "crashes (signal)", nullptr, capture());
   // As after a verdict: nobody runs any more, and this thread reports through libc.
   g_current = -1;
   t_self = nullptr;
