@@ -1,5 +1,8 @@
 #include "listener.h"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "harness/config.h"
 #include "harness/watchdog.h"
@@ -45,11 +49,137 @@ std::uint64_t schedule_seed() {
   return derive(value, g_iteration);
 }
 
+// "KATA_SCHEDULE=<n> KATA_SEED=<m>", and the preemption bound when there is one: what replays
+// this session's schedule.
+std::string replay_variables() {
+  std::string text = std::string(kScheduleVariable) + "=" + std::to_string(session_seed()) + " " +
+                     harness::kSeedVariable + "=" + std::to_string(harness::seed());
+  if (preemption_bound() >= 0) {
+    text += std::string(" ") + kPreemptionsVariable + "=" + std::to_string(preemption_bound());
+  }
+  return text;
+}
+
+// Shrinking (KATA_SCHED_SHRINK=1; off by default, it reruns the test): after a test's first
+// failure, its schedule runs again in child processes of this binary, that test alone, under
+// bounds on preemptions (scheduler.h) bisected between 0 and the number the failing run made. The
+// smallest bound under which a child fails the same way (the same exit code, and `signature` in
+// its output: the failed assertion's file:line, or the verdict's kind) is printed with its replay
+// line. A bound keeps the strategy's choices and refuses only the switches past it, so that
+// schedule is the failing one with its later preemptions taken out: what the failure needed.
+constexpr char kShrinkVariable[] = "KATA_SCHED_SHRINK";
+constexpr int kShrinkTries = 14;  // bisecting up to 16383 preemptions
+// A child's limits: its watchdog's, and timeout(1)'s SIGKILL for a watchdog that cannot report
+// (blocked on gtest's mutex, held by a parked thread: docs/schedules.md).
+constexpr char kShrinkTestLimitMs[] = "8000";
+constexpr char kShrinkKillSeconds[] = "10";
+
+bool shrinking_wanted() {
+  const char* text = std::getenv(kShrinkVariable);
+  return text != nullptr && std::strcmp(text, "1") == 0 && preemption_bound() < 0;
+}
+
+// Runs this binary on `test` alone with `environment` added; its exit code (-1 if it did not
+// exit) and what it printed.
+int run_child(const std::string& test, const std::vector<std::string>& environment,
+              std::string* output) {
+  char path[] = "/tmp/kata-sched-shrink-XXXXXX";
+  int fd = ::mkstemp(path);
+  if (fd < 0) return -1;
+  char exe[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (length <= 0) {
+    ::close(fd);
+    ::unlink(path);
+    return -1;
+  }
+  exe[length] = '\0';
+  std::vector<std::string> args = {"timeout",          "-s", "KILL",
+                                   kShrinkKillSeconds, exe,  "--gtest_filter=" + test,
+                                   "--gtest_fail_fast"};
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    bool replaced = false;
+    for (const std::string& mine : environment) {
+      if (entry.compare(0, mine.find('=') + 1, mine, 0, mine.find('=') + 1) == 0) replaced = true;
+    }
+    if (!replaced) env.push_back(entry);
+  }
+  env.insert(env.end(), environment.begin(), environment.end());
+  std::vector<char*> argv, envp;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO);
+  ::posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO);
+  pid_t pid = 0;
+  int status = 0;
+  int code = -1;
+  if (::posix_spawnp(&pid, "timeout", &actions, nullptr, argv.data(), envp.data()) == 0 &&
+      ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+    code = WEXITSTATUS(status);
+  }
+  ::posix_spawn_file_actions_destroy(&actions);
+  output->clear();
+  ::lseek(fd, 0, SEEK_SET);
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) output->append(buffer, n);
+  ::close(fd);
+  ::unlink(path);
+  return code;
+}
+
+std::string shrink(const std::string& test, int exit_code, const std::string& signature) {
+  const long made = preemptions();
+  const std::string schedule = std::to_string(session_seed());
+  const std::string seed = std::to_string(harness::seed());
+  std::string output;
+  auto fails_alike = [&](long bound) {
+    std::vector<std::string> environment = {
+        std::string(kScheduleVariable) + "=" + schedule,
+        std::string(harness::kSeedVariable) + "=" + seed,
+        std::string(kPreemptionsVariable) + "=" + std::to_string(bound),
+        std::string(kShrinkVariable) + "=0",
+        std::string("KATA_TEST_LIMIT_MS=") + kShrinkTestLimitMs};
+    return run_child(test, environment, &output) == exit_code &&
+           output.find(signature) != std::string::npos;
+  };
+  // Under the bound `made` the schedule is the failing one. Bisect for the smallest bound that
+  // still fails alike (failing need not be monotonic in the bound: this finds one such bound, not
+  // always the least).
+  long low = 0, high = made;
+  for (int tries = 0; tries < kShrinkTries && low < high; ++tries) {
+    const long middle = low + (high - low) / 2;
+    if (fails_alike(middle)) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  if (high >= made) {
+    return "  shrunk: no bound below its " + std::to_string(made) +
+           " preemptions fails the same way\n";
+  }
+  return "  shrunk: the same failure with " + std::to_string(high) + " preemptions (of " +
+         std::to_string(made) + "): replay: " + kScheduleVariable + "=" + schedule + " " +
+         harness::kSeedVariable + "=" + seed + " " + kPreemptionsVariable + "=" +
+         std::to_string(high) + "\n";
+}
+
 // The verdict ends the test the way the watchdog does, naming it, with its own marker.
 [[noreturn]] void report_verdict(const std::string& text) {
-  harness::abandon_test(text + "  replay: " + kScheduleVariable + "=" +
-                            std::to_string(session_seed()) + " " + harness::kSeedVariable + "=" +
-                            std::to_string(harness::seed()),
+  std::string shrunk;
+  if (shrinking_wanted()) {
+    const bool spin = text.rfind("every test thread is blocked", 0) != 0;
+    shrunk = shrink(g_test, harness::kWatchdogExitCode,
+                    spin ? " spins, at step " : "every test thread is blocked");
+  }
+  if (!shrunk.empty()) shrunk = "\n" + shrunk.substr(0, shrunk.size() - 1);  // its newline
+  harness::abandon_test(text + "  replay: " + replay_variables() + shrunk,
                         harness::protocol::kSched);
 }
 
@@ -66,13 +196,17 @@ void on_crash(int signal) {
     return;
   }
   const auto schedule = static_cast<unsigned long long>(session_seed());
+  char bound[64] = "";
+  if (preemption_bound() >= 0) {
+    std::snprintf(bound, sizeof bound, " %s=%ld", kPreemptionsVariable, preemption_bound());
+  }
   char line[1024];
   int n = std::snprintf(line, sizeof line,
                         "\n%s: %s: the process crashed (signal %d, %s) at step %ld (schedule "
-                        "%llu)\n  replay: %s=%llu %s=%llu\n",
+                        "%llu)\n  replay: %s=%llu %s=%llu%s\n",
                         harness::protocol::kSched, g_test, signal, sigabbrev_np(signal), step,
                         schedule, kScheduleVariable, schedule, harness::kSeedVariable,
-                        static_cast<unsigned long long>(harness::seed()));
+                        static_cast<unsigned long long>(harness::seed()), bound);
   std::fflush(stdout);
   if (n > 0) (void)!::write(STDERR_FILENO, line, std::min<std::size_t>(n, sizeof line - 1));
   std::string trace = stopped_trace();
@@ -115,13 +249,18 @@ class Listener : public ::testing::EmptyTestEventListener {
     std::printf("  the schedule up to this failure (schedule %llu):\n%s",
                 static_cast<unsigned long long>(session_seed()), trace.c_str());
     std::fflush(stdout);
+    if (shrinking_wanted() && !shrunk_) {
+      // Its own line, so that a child fails "the same way" only at the same assertion.
+      signature_ = std::string(result.file_name() != nullptr ? result.file_name() : "") + ":" +
+                   std::to_string(result.line_number()) + ": Failure";
+    }
     if (GTEST_FLAG_GET(fail_fast) && self() != nullptr) {
       // Nothing after this failure will be reported, and the test's threads would go on with what
       // the failure found broken (a list with a cycle, a node freed twice) until the watchdog or a
       // crash ends them. One thread runs at a time: stop here, the failure and its schedule said.
-      std::printf("  replay: %s=%llu %s=%llu\n[  FAILED  ] %s (first failure, fail-fast)\n",
-                  kScheduleVariable, static_cast<unsigned long long>(session_seed()),
-                  harness::kSeedVariable, static_cast<unsigned long long>(harness::seed()), g_test);
+      std::printf("  replay: %s\n[  FAILED  ] %s (first failure, fail-fast)\n",
+                  replay_variables().c_str(), g_test);
+      if (!signature_.empty()) std::printf("%s", shrink(g_test, 1, signature_).c_str());
       std::fflush(stdout);
       std::fflush(stderr);
       std::_Exit(1);
@@ -130,14 +269,19 @@ class Listener : public ::testing::EmptyTestEventListener {
   void OnTestEnd(const ::testing::TestInfo& info) override {
     end_session();
     if (info.result()->Failed()) {
-      std::printf("  schedule %llu: replay with %s=%llu %s=%llu\n",
-                  static_cast<unsigned long long>(session_seed()), kScheduleVariable,
-                  static_cast<unsigned long long>(session_seed()), harness::kSeedVariable,
-                  static_cast<unsigned long long>(harness::seed()));
+      std::printf("  schedule %llu: replay with %s\n",
+                  static_cast<unsigned long long>(session_seed()), replay_variables().c_str());
+      if (!signature_.empty()) {
+        std::printf("%s", shrink(g_test, 1, signature_).c_str());
+        signature_.clear();  // the first failing test only: each shrink reruns it several times
+        shrunk_ = true;
+      }
     }
   }
 
   bool traced_ = false;
+  bool shrunk_ = false;
+  std::string signature_;  // the first failure's, while it waits to be shrunk
   bool failed_ = false;
 };
 

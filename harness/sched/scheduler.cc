@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -56,6 +57,8 @@ int g_current = -1;                           // the one thread allowed to run; 
 std::unordered_map<const void*, int> g_held;  // lock object -> holds by managed threads
 std::atomic<std::int64_t> g_offset_ns{0};
 Trace g_trace;
+long g_preemption_bound = -1;  // -1: none
+long g_preemptions = 0;
 
 thread_local Thread* t_self = nullptr;
 
@@ -168,7 +171,16 @@ void reschedule(Thread* self, bool yielding) {
     // (it may be what the spinner waits for).
     if (fire_timeout()) ids = runnable();
   }
-  hand_to(g_strategy->pick(ids, self->id, yielding));
+  int next = g_strategy->pick(ids, self->id, yielding);
+  if (next != self->id && self->state == State::runnable && !yielding &&
+      self->idle < kSpinBeforeFreeSwitch) {
+    if (g_preemption_bound >= 0 && g_preemptions >= g_preemption_bound) {
+      next = self->id;  // the bound is used up: it goes on
+    } else {
+      ++g_preemptions;
+    }
+  }
+  hand_to(next);
   if (self->state != State::finished) wait_turn(self);
 }
 
@@ -247,10 +259,33 @@ Thread* self() {
   return managed(self) ? self : nullptr;
 }
 
+namespace {
+
+long bound_from_environment() {
+  const char* text = std::getenv(kPreemptionsVariable);
+  if (text == nullptr || *text == '\0') return -1;
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value < 0) {
+    std::fprintf(stderr, "%s: %s=%s: want a number of preemptions >= 0\n",
+                 harness::protocol::kSched, kPreemptionsVariable, text);
+    std::exit(2);
+  }
+  return value;
+}
+
+}  // namespace
+
+long preemption_bound() { return g_preemption_bound; }
+long preemptions() { return g_preemptions; }
+
 void begin_session(std::uint64_t seed) {
   prepare_capture();
+  const long bound = bound_from_environment();
   lock();
   g_seed = seed;
+  g_preemption_bound = bound;
+  g_preemptions = 0;
   g_strategy = strategy_from_environment(seed);
   g_threads
       .clear();  // the previous session's records stay allocated: a late thread may read its own
@@ -581,6 +616,10 @@ long stop_for_crash() {
   Thread* me = t_self;
   // The crashing thread may have been inside the scheduler itself: then it has no step to give.
   if (!managed(me) || real::fn().mutex_trylock(&g_lock) != 0) return -1;
+  // The fault is in plain code, between two scheduling points: without a step of its own the trace
+  // would end on the step of whichever thread ran before (a use after free shows the freeing
+  // thread last, not the reader). Noting it does not allocate.
+  g_trace.note(me->id, "crashes (signal)", nullptr, capture());
   // As after a verdict: nobody runs any more, and this thread reports through libc.
   g_current = -1;
   t_self = nullptr;

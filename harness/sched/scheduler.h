@@ -41,6 +41,17 @@ inline constexpr long kSpinLimit = 10000;
 inline constexpr long kSpinShown = 3;
 void changed(Thread* self, bool wrote);
 
+// A bound on the session's preemptions: switches away from a thread that could go on, did not
+// yield and is not spinning (kSpinBeforeFreeSwitch points that changed nothing: only another
+// thread can end that). Once it is used up, the running thread goes on. Unbounded (-1) unless
+// KATA_SCHED_PREEMPTIONS says otherwise; shrinking a failure (listener.cc) reruns its schedule
+// under smaller bounds.
+inline constexpr char kPreemptionsVariable[] = "KATA_SCHED_PREEMPTIONS";
+inline constexpr long kSpinBeforeFreeSwitch = 64;
+long preemption_bound();
+// The preemptions the session has made so far.
+long preemptions();
+
 // The scheduler's versions of the blocking calls, for a managed thread.
 int mutex_lock(Thread* self, pthread_mutex_t* mutex);
 int mutex_trylock(Thread* self, pthread_mutex_t* mutex);

@@ -15,6 +15,11 @@
 #include <new>
 #include <vector>
 
+#if defined(KATA_SCHED)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 // The contract's bound (lock_free_stack.h, Memory): nodes allocated and not yet freed, beyond the
 // items in the stack, whenever no call is running.
 inline constexpr std::int64_t kMaxWaitingNodes = 1024;
@@ -25,6 +30,52 @@ struct Ledger {
   std::atomic<std::int64_t> allocated{0};
 };
 
+// Where CountingAllocator's blocks come from: the heap, where AddressSanitizer (the asan variant)
+// sees a read of a freed node. The sched variant has no shadow memory (docs/schedules.md), so there
+// every block has pages of its own, and freeing it makes them unreadable: a read of a freed node
+// faults at that very read, and the scheduler reports the crash with the schedule that led to it.
+// The last kQuarantined freed blocks stay unreadable (their addresses are not handed out again
+// meanwhile); older ones are unmapped.
+namespace counted_blocks {
+#if defined(KATA_SCHED)
+inline constexpr std::size_t kQuarantined = 4096;
+struct Freed {
+  void* block = nullptr;
+  std::size_t bytes = 0;
+};
+// No lock: one test thread runs at a time under the scheduler, and it switches threads only at an
+// atomic operation or a pthread call, of which there is none in here.
+inline Freed quarantine[kQuarantined];
+inline std::size_t next_freed = 0;
+
+inline std::size_t whole_pages(std::size_t bytes) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return (bytes + page - 1) / page * page;
+}
+inline void* take(std::size_t bytes, std::size_t) {
+  void* block = ::mmap(nullptr, whole_pages(bytes), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) throw std::bad_alloc();
+  return block;
+}
+inline void give_back(void* block, std::size_t bytes, std::size_t) {
+  const std::size_t size = whole_pages(bytes);
+  ::madvise(block, size, MADV_DONTNEED);  // its memory goes back now, the address stays taken
+  ::mprotect(block, size, PROT_NONE);
+  Freed& oldest = quarantine[next_freed++ % kQuarantined];
+  if (oldest.block != nullptr) ::munmap(oldest.block, oldest.bytes);
+  oldest = {block, size};
+}
+#else
+inline void* take(std::size_t bytes, std::size_t align) {
+  return ::operator new (bytes, std::align_val_t{align});
+}
+inline void give_back(void* block, std::size_t bytes, std::size_t align) {
+  ::operator delete (block, bytes, std::align_val_t{align});
+}
+#endif
+}  // namespace counted_blocks
+
 template <class T>
 class CountingAllocator {
  public:
@@ -34,14 +85,14 @@ class CountingAllocator {
   CountingAllocator(const CountingAllocator<U>& other) : ledger_(other.ledger()) {}
 
   T* allocate(std::size_t n) {
-    T* p = static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{alignof(T)}));
+    T* p = static_cast<T*>(counted_blocks::take(n * sizeof(T), alignof(T)));
     ledger_->live.fetch_add(1, std::memory_order_relaxed);
     ledger_->allocated.fetch_add(1, std::memory_order_relaxed);
     return p;
   }
   void deallocate(T* p, std::size_t n) {
     ledger_->live.fetch_sub(1, std::memory_order_relaxed);
-    ::operator delete (p, n * sizeof(T), std::align_val_t{alignof(T)});
+    counted_blocks::give_back(p, n * sizeof(T), alignof(T));
   }
   Ledger* ledger() const { return ledger_; }
   template <class U>
