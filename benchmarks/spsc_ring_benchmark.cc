@@ -1,5 +1,6 @@
 // spsc_ring: one producer thread and one consumer thread, through one ring.
-//  - BM_Throughput<impl>/cap:<16|1024>: the producer try_push()es 20,000 items, the consumer
+//  - BM_Throughput<impl>/cap:<16|1024>: the producer try_push()es 20,000 items a transfer, the
+//  consumer
 //    try_pop()s them (each side retries, then yields, while the ring is full or empty): items/s. A
 //    small ring makes the two sides meet on the same lines all the time; a large one lets them run
 //    apart.
@@ -38,7 +39,7 @@
 namespace {
 
 using Item = std::int64_t;
-constexpr int kItemsPerIteration = 20'000;
+constexpr int kItemsPerTransfer = 20'000;
 
 // Adapters: try_push(Item) -> bool and try_pop(Item&) -> bool over each implementation.
 template <class Ring>
@@ -128,64 +129,6 @@ void run_pair(Producer producer, Consumer consumer) {
   if (failed) std::rethrow_exception(failed);
 }
 
-template <class Ring>
-void BM_Throughput(benchmark::State& state) {
-  const auto capacity = static_cast<std::size_t>(state.range(0));
-  bench::ThreadCensus census(state);
-  for (auto _ : state) {
-    const bool ok = bench::guarded(state, [&] {
-      auto isolated = std::make_unique<bench::Isolated<Ring>>(capacity);  // 128-byte aligned
-      Ring* ring = &isolated->value;
-      std::uint64_t pushed = 0, popped = 0;
-      run_pair(
-          [&] {
-            for (Item i = 0; i < kItemsPerIteration; ++i) {
-              push_waiting(*ring, i);
-              pushed += static_cast<std::uint64_t>(i);
-            }
-          },
-          [&] {
-            for (Item i = 0; i < kItemsPerIteration; ++i) {
-              const Item got = pop_waiting(*ring);
-              if (got != i) throw bench::ContractBroken("an item came out of order");
-              popped += static_cast<std::uint64_t>(got);
-            }
-          });
-      if (pushed != popped) throw bench::ContractBroken("the items popped are not those pushed");
-    });
-    if (!ok) return;
-  }
-  if (!census.check(state, "after the row's threads were joined")) return;
-  state.SetItemsProcessed(state.iterations() * kItemsPerIteration);
-}
-
-template <class Ring>
-void BM_RoundTrip(benchmark::State& state) {
-  constexpr int kRounds = 2'000;
-  bench::ThreadCensus census(state);
-  for (auto _ : state) {
-    const bool ok = bench::guarded(state, [&] {
-      auto ping_ring = std::make_unique<bench::Isolated<Ring>>(1);
-      auto pong_ring = std::make_unique<bench::Isolated<Ring>>(1);
-      Ring* ping = &ping_ring->value;
-      Ring* pong = &pong_ring->value;
-      run_pair(
-          [&] {
-            for (int i = 0; i < kRounds; ++i) push_waiting(*pong, pop_waiting(*ping) + 1);
-          },
-          [&] {
-            for (Item i = 0; i < kRounds; ++i) {
-              push_waiting(*ping, i);
-              if (pop_waiting(*pong) != i + 1) throw bench::ContractBroken("a wrong reply");
-            }
-          });
-    });
-    if (!ok) return;
-  }
-  if (!census.check(state, "after the row's threads were joined")) return;
-  state.SetItemsProcessed(state.iterations() * kRounds);
-}
-
 // The learner and the reference in turns: the two threads of a row cannot take turns in slices of
 // wall time as the other katas' rows do (a producer in one ring's slice and a consumer in the
 // other's would wait for each other), so they take turns by whole transfers: an iteration runs
@@ -207,8 +150,8 @@ void in_turns(benchmark::State& state, std::int64_t items_per_transfer, MakeRing
   std::int64_t number = bench::now_ns();
   for (auto _ : state) {
     const bool ok = bench::guarded(state, [&] {
-      auto first = make_rings.template operator()<First>();
-      auto second = make_rings.template operator()<Second>();
+      auto first = make_rings.template make<First>();
+      auto second = make_rings.template make<Second>();
       const std::int64_t base = number;
       std::int64_t took[kTurns] = {};
       // The consumer's clock starts when the producer runs: at a load of 6 a new thread waited
@@ -251,35 +194,69 @@ void in_turns(benchmark::State& state, std::int64_t items_per_transfer, MakeRing
   bench::report_turns(state, items, owned_ns);
 }
 
-// One throughput transfer on a ring: kItemsPerIteration items, in order, checksummed.
+// A row of one implementation (the uncached reference, the baseline, the peers): the same
+// transfers, all on its ring.
+template <class Ring, class Transfer, class MakeRings>
+void alone(benchmark::State& state, std::int64_t items_per_transfer, MakeRings make_rings,
+           Transfer transfer) {
+  bench::ThreadCensus census(state);
+  for (auto _ : state) {
+    const bool ok = bench::guarded(state, [&] {
+      auto rings = make_rings.template make<Ring>();
+      run_pair(
+          [&] {
+            for (int j = 0; j < kTurns; ++j) transfer.producer(*rings);
+          },
+          [&] {
+            for (int j = 0; j < kTurns; ++j) transfer.consumer(*rings);
+          });
+    });
+    if (!ok) return;
+  }
+  if (!census.check(state, "after the row's threads were joined")) return;
+  state.SetItemsProcessed(state.iterations() * kTurns * items_per_transfer);
+}
+
+// One throughput transfer on a ring: kItemsPerTransfer items, each checked to come out in order.
 // Each side of a transfer is a function of its own per ring type ([[gnu::noinline]]): inlined into
 // in_turns, the compiler would treat the learner's and the reference's copies differently
 // (bench::guarded_batch, docs/benchmarks.md).
 struct ThroughputTransfer {
   template <class Ring>
   [[gnu::noinline]] void producer(bench::Isolated<Ring>& ring) const {
-    for (Item i = 0; i < kItemsPerIteration; ++i) push_waiting(ring.value, i);
+    for (Item i = 0; i < kItemsPerTransfer; ++i) push_waiting(ring.value, i);
   }
   template <class Ring>
   [[gnu::noinline]] void consumer(bench::Isolated<Ring>& ring) const {
-    for (Item i = 0; i < kItemsPerIteration; ++i) {
+    for (Item i = 0; i < kItemsPerTransfer; ++i) {
       if (pop_waiting(ring.value) != i) throw bench::ContractBroken("an item came out of order");
     }
   }
 };
 
+struct ThroughputRings {
+  std::size_t capacity;
+  template <class Ring>
+  auto make() const {
+    return std::make_unique<bench::Isolated<Ring>>(capacity);  // 128-byte aligned
+  }
+};
+ThroughputRings throughput_rings(const benchmark::State& state) {
+  return {static_cast<std::size_t>(state.range(0))};
+}
+
+template <class Ring>
+void BM_Throughput(benchmark::State& state) {
+  alone<Ring>(state, kItemsPerTransfer, throughput_rings(state), ThroughputTransfer{});
+}
 template <class First, class Second>
 void BM_ThroughputInTurns(benchmark::State& state) {
-  const auto capacity = static_cast<std::size_t>(state.range(0));
-  in_turns<First, Second>(
-      state, kItemsPerIteration,
-      [&]<class Ring>() { return std::make_unique<bench::Isolated<Ring>>(capacity); },
-      ThroughputTransfer{});
+  in_turns<First, Second>(state, kItemsPerTransfer, throughput_rings(state), ThroughputTransfer{});
 }
 
 // One round-trip transfer on a pair of rings of capacity 1: kRoundTrips pings, each answered (an
-// iteration's kTurns of them make the 2,000 of BM_RoundTrip's: at a load of 6 on 2 cores, 16,000
-// took 9 s, each hand-off waiting for the other thread to be scheduled).
+// iteration's kTurns of them make 2,000: at a load of 6 on 2 cores, 16,000 took 9 s, each
+// hand-off waiting for the other thread to be scheduled).
 constexpr int kRoundTrips = 2'000 / kTurns;
 template <class Ring>
 struct PingPong {
@@ -302,11 +279,20 @@ struct RoundTripTransfer {
   }
 };
 
+struct PingPongs {
+  template <class Ring>
+  auto make() const {
+    return std::make_unique<PingPong<Ring>>();
+  }
+};
+
+template <class Ring>
+void BM_RoundTrip(benchmark::State& state) {
+  alone<Ring>(state, kRoundTrips, PingPongs{}, RoundTripTransfer{});
+}
 template <class First, class Second>
 void BM_RoundTripInTurns(benchmark::State& state) {
-  in_turns<First, Second>(
-      state, kRoundTrips, []<class Ring>() { return std::make_unique<PingPong<Ring>>(); },
-      RoundTripTransfer{});
+  in_turns<First, Second>(state, kRoundTrips, PingPongs{}, RoundTripTransfer{});
 }
 
 void throughput_args(benchmark::internal::Benchmark* b) {
