@@ -539,15 +539,21 @@ class _Checker:
         angled = {t.line for k, t in enumerate(tokens) if t.text == "<" and k >= 2
                   and tokens[k - 1].text == "include" and tokens[k - 2].text in ("#", "%:")}
         declarations: list[tuple[str, str, int]] = []
-        system = self.ci.conf.lib.clang_Location_isInSystemHeader
-        preprocessing = (ck.MACRO_DEFINITION, ck.MACRO_INSTANTIATION, ck.INCLUSION_DIRECTIVE)
+        # The standard headers' thousands of macro uses and includes are dropped by the cheap
+        # question (a system header's?) before the costly one (which file?): it was most of the
+        # walk. Sound only while the header cannot mark itself a system header (a linemarker
+        # `# 3 "f" 3`, a pragma, _Pragma): one that might is walked the slow way, every finding
+        # kept (a linemarker hid an include of the reference from the fast way).
+        lib = self.ci.conf.lib
+        after = [(t, tokens[k + 1:k + 3]) for k, t in enumerate(tokens)]
+        marks = any(t.text == "_Pragma" or t.text in ("#", "%:") and next_ and (
+            next_[0].kind == "LITERAL" or next_[0].text == "line" or next_[0].text == "pragma"
+            and [n.text for n in next_[1:]] != ["once"]) for t, next_ in after)
+        preprocessing = (ck.MACRO_INSTANTIATION, ck.INCLUSION_DIRECTIVE)
         for cursor in tu.cursor.get_children():
-            # The standard headers' thousands of #defines and macro uses are dropped by the cheap
-            # question (a system header's?) before the costly one (which file?): it was most of
-            # the walk. Only for those: a header that marks itself a system header (_Pragma) is
-            # a finding already, and its declarations are still walked.
             if cursor.kind == ck.MACRO_DEFINITION or (
-                    cursor.kind in preprocessing and system(cursor.location)) or \
+                    not marks and cursor.kind in preprocessing
+                    and lib.clang_Location_isInSystemHeader(cursor.location)) or \
                     not self.in_header(cursor):
                 continue
             line = cursor.location.line

@@ -152,6 +152,10 @@ class Preprocessor(Policy):
         self.assertFinds("include", 2, '#pragma once\n#include "helper.inc"\n')
         self.assertFinds("include", 2, '#pragma once\n#include "../../solutions/demo/demo.h"\n')
         self.assertFinds("include", 2, '#pragma once\n#include "harness/config.h"\n')
+        # A header that marks what follows as a system header still has its includes checked.
+        (self.kata_dir / "helper.inc").write_text("")
+        for marker in ('# 2 "/usr/include/c++/12/mutex" 3', '_Pragma("GCC system_header")'):
+            self.assertFinds("include", 3, f'#pragma once\n{marker}\n#include "helper.inc"\n')
 
     def test_pragma_error_and_other_directives(self) -> None:
         self.assertFinds("pragma", 2, '#pragma once\n#pragma GCC optimize("O0")\n')
