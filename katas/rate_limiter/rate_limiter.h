@@ -20,8 +20,8 @@
 //   Level 3: exact: no rounding at all, however many refills. From empty, exactly floor(rate x t)
 //            permits after t seconds (until the cap): the k-th permit appears exactly k/rate
 //            seconds after empty, rounded up to a whole nanosecond, and not 1 ns earlier, also
-//            after a million refills of a few nanoseconds each (a double drifts: keep time and
-//            credit in integers).
+//            after a million refills of a few nanoseconds each, and also when the bucket already
+//            holds 10^8 permits (a double drifts: keep time and credit in integers).
 //   Level 4: a fast path without a lock: the clock is read outside any lock, so a thread paused
 //            inside Clock::now() never stops another thread's try_acquire() or available() from
 //            returning, whether or not time has passed (the tests pause one there); and level 2's
