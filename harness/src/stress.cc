@@ -41,9 +41,10 @@ void Worker::perturb() {
   }
 }
 
-std::uint64_t worker_seed(const char* role, int index) {
+std::uint64_t worker_seed(const char* role, int index, std::uint64_t salt) {
   std::uint64_t h = std::hash<std::string_view>{}(role);
-  return seed() ^ (h * 0x9E3779B97F4A7C15ULL) ^ (static_cast<std::uint64_t>(index) << 32);
+  return seed() ^ (h * 0x9E3779B97F4A7C15ULL) ^ (static_cast<std::uint64_t>(index) << 32) ^
+         (salt * 0xD1B54A32D192ED03ULL);
 }
 
 void Crew::add(const char* role, int count, Body body) {
@@ -55,14 +56,14 @@ void Crew::run() {
   std::latch gate(n + 1);
   std::mutex mutex;
   std::condition_variable changed;
-  int finished = 0;                  // guarded by mutex
-  std::string first_failure;         // guarded by mutex
+  int finished = 0;           // guarded by mutex
+  std::string first_failure;  // guarded by mutex
   std::vector<std::thread> threads;
   threads.reserve(n);
   for (auto& member : members_) {
     threads.emplace_back([&, member] {
       name_this_thread(member.role, member.index);
-      Worker worker(member.role, member.index, worker_seed(member.role, member.index));
+      Worker worker(member.role, member.index, worker_seed(member.role, member.index, salt_));
       std::string failure;
       gate.arrive_and_wait();
       try {

@@ -1,7 +1,7 @@
-// Seeded stress runs: threads started together from a gate, each with its own random generator drawn
-// from the test's seed, with random yields and spins between operations so that a 2-core machine
-// still sees many interleavings. Oversubscription (more threads than cores) is the caller's choice of
-// thread counts.
+// Seeded stress runs: threads started together from a gate, each with its own random generator
+// drawn from the test's seed, with random yields and spins between operations so that a 2-core
+// machine still sees many interleavings. Oversubscription (more threads than cores) is the caller's
+// choice of thread counts.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +36,8 @@ class Worker {
   std::mt19937_64 rng_;
 };
 
-// What a worker threw, with the worker named: "consumer 2: BoundedQueue::pop is not implemented ...".
+// What a worker threw, with the worker named: "consumer 2: BoundedQueue::pop is not implemented
+// ...".
 class WorkerFailed : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -53,6 +54,9 @@ class WorkerFailed : public std::runtime_error {
 class Crew {
  public:
   using Body = std::function<void(Worker&)>;
+  // `salt` is mixed into every worker's seed: crews that run the same roles many times in one test
+  // (the histories of a linearizability series) give each run its own calls by a salt of its own.
+  explicit Crew(std::uint64_t salt = 0) : salt_(salt) {}
   void add(const char* role, int count, Body body);
   void run();
 
@@ -62,10 +66,12 @@ class Crew {
     int index;
     Body body;
   };
+  std::uint64_t salt_;
   std::vector<Member> members_;
 };
 
-// Derives the seed of one worker from the test's seed, so a replay gives every worker its stream.
-std::uint64_t worker_seed(const char* role, int index);
+// Derives the seed of one worker from the test's seed (and a crew's salt), so a replay gives every
+// worker its stream.
+std::uint64_t worker_seed(const char* role, int index, std::uint64_t salt = 0);
 
 }  // namespace harness

@@ -74,7 +74,7 @@ TEST_P(Linearizability, L1_PushPopAndSizeHistories) {
   const HistoryShape shape = GetParam();
   const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
   check_histories(0, [&](RecordedQueue& queue, int ops) {
-    harness::Crew crew;
+    harness::Crew crew = run_->crew();
     crew.add("producer", producers, [&](Worker& w) {
       for (int s = 0; s < ops; ++s) {
         if (w.chance(0.2)) queue.size(w.index());
@@ -105,7 +105,7 @@ TEST_P(Linearizability, L2_TryAndTimedCallHistories) {
   const HistoryShape shape = GetParam();
   const int producers = (shape.threads + 1) / 2, consumers = shape.threads - producers;
   check_histories(0, [&](RecordedQueue& queue, int ops) {
-    harness::Crew crew;
+    harness::Crew crew = run_->crew();
     crew.add("producer", producers, [&](Worker& w) {
       const int t = w.index();
       for (int s = 0; s < ops; ++s) {
@@ -164,7 +164,7 @@ TEST_P(Linearizability, L3_HistoriesWithClose) {
   const HistoryShape shape = GetParam();
   check_histories(1, [&](RecordedQueue& queue, int ops) {
     std::atomic<int> finished{0}, blocking{0}, calls{0};
-    harness::Crew crew;
+    harness::Crew crew = run_->crew();
     crew.add("worker", shape.threads, [&](Worker& w) {
       // Counted as finished however it ends (a call that throws, too), so the closer never waits
       // for a thread that is gone.

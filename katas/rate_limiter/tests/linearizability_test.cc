@@ -51,13 +51,6 @@ harness::lin::Series series_for_this_variant() {
   return series;
 }
 
-// The crew seeds each worker from the test's seed, role and index alone, so every history of the
-// series would make the same calls, only more or fewer of them: a seed whose calls never put an
-// available() beside a refill never would, in any history. The history's index is mixed in.
-void vary_by_history(Worker& w, const harness::lin::SeededRun& run) {
-  w.rng().seed(w.rng()() ^ (static_cast<std::uint64_t>(run.index()) * 0x9E3779B97F4A7C15ULL));
-}
-
 struct HistoryShape {
   int threads;  // acquirers; one more thread moves the clock
   std::int64_t burst;
@@ -79,9 +72,8 @@ TEST_P(Linearizability, L2_AcquireAvailableAndClockHistories) {
         WatchedLimiter limiter(kRate, shape.burst, clock);
         harness::lin::Recorder<LimiterOp, LimiterResult> recorder(shape.threads + 1);
         const int ops = run.calls();
-        harness::Crew crew;
+        harness::Crew crew = run.crew();
         crew.add("acquirer", shape.threads, [&](Worker& w) {
-          vary_by_history(w, run);
           const int t = w.index();
           for (int s = 0; s < ops; ++s) {
             if (w.chance(0.2)) {
@@ -96,7 +88,6 @@ TEST_P(Linearizability, L2_AcquireAvailableAndClockHistories) {
           }
         });
         crew.add("clock", 1, [&](Worker& w) {
-          vary_by_history(w, run);
           static_assert(kSeries.max_calls / 3 + 1 < 12,
                         "at most 11 advances a run, each 1/64 to 1/12 permit past whole");
           for (int s = 0; s < ops / 3 + 1; ++s) {

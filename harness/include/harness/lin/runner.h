@@ -12,6 +12,9 @@
 // What it guarantees, so that no test has to get it right again:
 //  - Replay: history k's length comes from KATA_SEED and k alone, and the workers' choices from
 //    harness::Worker (seeded the same way), so KATA_SEED=<n> replays the whole series.
+//  - Every history makes its own calls: run.crew() salts its workers' seeds with k (a crew seeded
+//    from the test's seed, role and index alone would make the same calls in every history, only
+//    more or fewer of them, so a seed whose calls never meet the bug never would, in any history).
 //  - No silent pass: any verdict but kLinearizable fails the test, "unknown" (the checker's budget
 //    ran out) included, and the failure names the history, the shape (`what`) and the seed.
 //  - A hang names where it is: the watchdog's report says which history and how many of its calls
@@ -53,13 +56,15 @@ class SeededRun {
   int index() const { return index_; }
   // How many calls each thread makes in this history.
   int calls() const { return calls_; }
+  // The crew a history's threads run in: its workers' seeds are salted with the history's index.
+  harness::Crew crew() const { return harness::Crew(static_cast<std::uint64_t>(index_) + 1); }
   // Counts a finished call, for the watchdog's report.
   void call_done() const { done_.fetch_add(1, std::memory_order_relaxed); }
   // The common shape of a history: `threads` workers, each making calls() calls of
   // `call(worker, i)`, every call counted and followed by a schedule perturbation.
   template <class Call>
   void run_workers(int threads, Call call) const {
-    harness::Crew crew;
+    harness::Crew crew = this->crew();
     crew.add("worker", threads, [&](harness::Worker& w) {
       for (int i = 0; i < calls_; ++i) {
         call(w, i);
