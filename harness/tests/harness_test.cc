@@ -113,7 +113,8 @@ TEST(WatchdogDeathTest, NamesTheHungOperationTheThreadTheHintAndTheState) {
         harness::watched("pop()", "lost wakeup?", [&] { never.wait(); });
       },
       testing::ExitedWithCode(harness::kWatchdogExitCode),
-      "WATCHDOG: .*pop\\(\\) by consumer 2 blocked 0\\.[2-9] s, with no progress anywhere \\(lost wakeup\\?\\); state: 3 "
+      "WATCHDOG: .*pop\\(\\) by consumer 2 blocked 0\\.[2-9] s, with no progress anywhere \\(lost "
+      "wakeup\\?\\); state: 3 "
       "items in the queue.*KATA_SEED=");
 }
 
@@ -177,6 +178,27 @@ TEST(Config, WorkersGetReproducibleDistinctStreams) {
   EXPECT_NE(a, c);
 }
 
+// The histories of a linearizability series run the same roles again and again: each one's salt
+// must give its workers other calls, and the same salt the same calls again.
+TEST(Config, SaltedCrewsGetReproducibleDistinctStreams) {
+  setenv("KATA_SEED", "7", 1);
+  harness::detail::start_test();
+  const auto draw = [](std::uint64_t salt) {
+    std::uint64_t first = 0;
+    harness::Crew crew(salt);
+    crew.add("p", 1, [&](harness::Worker& w) { first = w.rng()(); });
+    crew.run();
+    return first;
+  };
+  const std::uint64_t unsalted = harness::Worker("p", 0, harness::worker_seed("p", 0)).rng()();
+  const std::uint64_t zero = draw(0), one = draw(1), one_again = draw(1), two = draw(2);
+  unsetenv("KATA_SEED");
+  EXPECT_EQ(zero, unsalted) << "salt 0 is the unsalted crew";
+  EXPECT_EQ(one, one_again);
+  EXPECT_NE(one, two);
+  EXPECT_NE(one, unsalted);
+}
+
 TEST(Config, StressScalesWithTheEnvironmentAndNeverReachesZero) {
   int base = harness::scaled(1000);
   setenv("KATA_STRESS", "2", 1);
@@ -204,9 +226,8 @@ TEST(WatchdogDeathTest, TheOutermostWatchNamesTheOperation) {
         harness::detail::disarm_watchdog();
         harness::detail::arm_watchdog();
         Parking never;
-        harness::watched("pop() after close()", "close() must wake it", [&] {
-          harness::watched("pop()", "generic hint", [&] { never.wait(); });
-        });
+        harness::watched("pop() after close()", "close() must wake it",
+                         [&] { harness::watched("pop()", "generic hint", [&] { never.wait(); }); });
       },
       testing::ExitedWithCode(harness::kWatchdogExitCode),
       "WATCHDOG: .*pop\\(\\) after close\\(\\) by .* \\(close\\(\\) must wake it\\)");

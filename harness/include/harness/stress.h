@@ -36,8 +36,7 @@ class Worker {
   std::mt19937_64 rng_;
 };
 
-// What a worker threw, with the worker named: "consumer 2: BoundedQueue::pop is not implemented
-// ...".
+// What a worker threw, with the worker named: "consumer 2: BoundedQueue::pop is not ...".
 class WorkerFailed : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
