@@ -39,6 +39,15 @@ set(KATA_SCHED_KATAS bounded_queue lock_free_stack rate_limiter striped_hash_map
 # a schedule, not the thread count, makes the race, and with the two-thread shapes only the kata
 # costs 19 s of it, 9.6 s of wall time at -j2 (docs/schedules.md).
 set(KATA_SCHED_SELFTEST_FILTER_rate_limiter "*Concurrency.*/t2_*:Liveness.*:*Linearizability.*")
+# lru_cache and striped_hash_map likewise: their 4- and 8-thread shapes are about 60% of lru_cache's
+# time under the scheduler, and a schedule, not the thread count, makes the race. striped_hash_map's L3_ResizeUnderLoadLosesNothing inserts
+# 2000 keys a round whatever the variant (the table must grow several times): 10 s of ctest's test
+# time for one shape, half the kata's, and it catches no mutant there (its own,
+# grow_without_every_stripe, is a data race: 0 of 5 seeds); Linearizability.L3_* grows the table
+# under the scheduler instead (docs/schedules.md).
+set(KATA_SCHED_SELFTEST_FILTER_lru_cache "*Concurrency.*/t2_*:*Liveness.*:*Linearizability.*")
+set(KATA_SCHED_SELFTEST_FILTER_striped_hash_map
+    "*Concurrency.*/t2_*:Liveness.*:*Linearizability.*-*L3_ResizeUnderLoadLosesNothing/*")
 set(KATA_SCHED_BUILD OFF)
 if(KATA_SCHED OR KATA_SCHED_SELFTEST)
   set(KATA_SCHED_BUILD ON)

@@ -30,7 +30,8 @@ constexpr harness::lin::Series kSeries{.runs = 400, .min_calls = 6, .max_calls =
 // (docs/schedules.md). The race only these tests see (a get() whose refresh comes in a second
 // critical section, the mutant refresh_in_a_second_critical_section) needs the scheduler to stop a
 // thread between two critical sections and run a put() there: two histories per schedule caught it
-// in 18 of 20 seeds, ten in 20 of 20 (README). A history costs about a millisecond there.
+// in 18 of 20 seeds, 16 (the first doubling of 400 that reaches ten) in 20 of 20 (README). A
+// history costs a few milliseconds there.
 constexpr int kSchedHistories = 10;
 
 harness::lin::Series series_for_this_variant() {
