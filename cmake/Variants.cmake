@@ -40,12 +40,15 @@ set(KATA_SCHED_KATAS bounded_queue lock_free_stack rate_limiter striped_hash_map
 # costs 19 s of it, 9.6 s of wall time at -j2 (docs/schedules.md).
 set(KATA_SCHED_SELFTEST_FILTER_rate_limiter "*Concurrency.*/t2_*:Liveness.*:*Linearizability.*")
 # lru_cache and striped_hash_map likewise: their 4- and 8-thread shapes are about 60% of lru_cache's
-# time under the scheduler, and a schedule, not the thread count, makes the race. striped_hash_map's L3_ResizeUnderLoadLosesNothing inserts
-# 2000 keys a round whatever the variant (the table must grow several times): 10 s of ctest's test
-# time for one shape, half the kata's, and it catches no mutant there (its own,
-# grow_without_every_stripe, is a data race: 0 of 5 seeds); Linearizability.L3_* grows the table
-# under the scheduler instead (docs/schedules.md).
-set(KATA_SCHED_SELFTEST_FILTER_lru_cache "*Concurrency.*/t2_*:*Liveness.*:*Linearizability.*")
+# time under the scheduler, and a schedule, not the thread count, makes the race. Left out as well,
+# one test each that costs the most there and whose only mutant is a data race, which a schedule
+# cannot show (plain loads and stores are not scheduling points; 0 of 20 seeds):
+# lru_cache's Concurrency.L2_ConcurrentHitsOnAFullCache (960,000 calls in plain, 6.5 s of ctest's
+# test time for its two shapes) and striped_hash_map's L3_ResizeUnderLoadLosesNothing (2000 keys a
+# round in every variant, 10 s for one shape; Linearizability.L3_* grows the table under the
+# scheduler instead). docs/schedules.md has the figures.
+set(KATA_SCHED_SELFTEST_FILTER_lru_cache
+    "*Concurrency.*/t2_*:*Liveness.*:*Linearizability.*-*L2_ConcurrentHitsOnAFullCache/*")
 set(KATA_SCHED_SELFTEST_FILTER_striped_hash_map
     "*Concurrency.*/t2_*:Liveness.*:*Linearizability.*-*L3_ResizeUnderLoadLosesNothing/*")
 set(KATA_SCHED_BUILD OFF)
