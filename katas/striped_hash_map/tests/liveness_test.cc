@@ -101,9 +101,13 @@ void expect_other_stripes_proceed(Map& map, Key parked) {
       if (!returned) {
         held.release();
         op.join();
-        FAIL() << call.name << " on key " << other << " (stripe " << other % stripes
-               << ") waited for a compute() parked on key " << parked << " (stripe "
-               << parked % stripes << "): keys of different stripes must not block each other";
+        // The op first makes the key present (insert_or_assign) or absent (erase): with one lock
+        // for every key that is what blocks, so the message names it too.
+        FAIL() << call.name << " on key " << other << " (stripe " << other % stripes << "), or the "
+               << (call.key_absent ? "erase()" : "insert_or_assign()")
+               << " before it that sets the key up, waited for a compute() parked on key " << parked
+               << " (stripe " << parked % stripes
+               << "): keys of different stripes must not block each other";
       }
       op.join();
     }
