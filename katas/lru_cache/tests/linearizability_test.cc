@@ -10,9 +10,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
-#include "harness/config.h"
 #include "harness/lin/history.h"
 #include "harness/lin/runner.h"
 #include "harness/stress.h"
@@ -25,30 +23,13 @@ namespace {
 using harness::Worker;
 using Key = std::int64_t;
 
-constexpr harness::lin::Series kSeries{.runs = 400, .min_calls = 6, .max_calls = 16};
-// harness::scaled makes the series two histories per schedule under the sched variant
-// (docs/schedules.md). The race only these tests see (a get() whose refresh comes in a second
-// critical section, the mutant refresh_in_a_second_critical_section) needs the scheduler to stop a
-// thread between two critical sections and run a put() there: two histories per schedule caught it
-// in 18 of 20 seeds, 16 (the first doubling of 400 that reaches ten) in 20 of 20 (README). A
-// history costs a few milliseconds there.
-constexpr int kSchedHistories = 10;
-
-harness::lin::Series series_for_this_variant() {
-  harness::lin::Series series = kSeries;
-  if (std::string_view(harness::variant()) == "sched") {
-    // Doubling, at most 16 times: KATA_STRESS=0 keeps every count at one.
-    for (int i = 0; i < 16 && harness::scaled(series.runs) < kSchedHistories; ++i) series.runs *= 2;
-  }
-  return series;
-}
-
-// The crew seeds each worker from the test's seed and index alone, so every history of the series
-// would make the same calls, only more or fewer of them: a seed whose calls never put a put()
-// beside a get() of the key it evicts never would, in any history. The history's index is mixed in.
-void vary_by_history(Worker& w, const harness::lin::SeededRun& run) {
-  w.rng().seed(w.rng()() ^ (static_cast<std::uint64_t>(run.index()) * 0x9E3779B97F4A7C15ULL));
-}
+// Under the sched variant (docs/schedules.md) the race only these tests see (a get() whose refresh
+// comes in a second critical section, the mutant refresh_in_a_second_critical_section) needs the
+// scheduler to stop a thread between two critical sections and run a put() there: two histories per
+// schedule caught it in 18 of 20 seeds, 16 in 20 of 20 (README). A history costs a few
+// milliseconds there.
+constexpr harness::lin::Series kSeries{
+    .runs = 400, .min_calls = 6, .max_calls = 16, .sched_runs = 10};
 
 // The cache under test with every call recorded (and watched, through WatchedCache).
 class RecordedCache {
@@ -94,13 +75,11 @@ class Linearizability : public testing::TestWithParam<Shape> {
     const auto make = [&](const harness::lin::SeededRun& run) {
       RecordedCache cache(shape.capacity, shape.threads);
       // Unique values (thread, call), so a get() tells which put it saw.
-      run.run_workers(shape.threads, [&](Worker& w, int i) {
-        if (i == 0) vary_by_history(w, run);
-        call(cache, w, w.index() * 1000 + i + 1);
-      });
+      run.run_workers(shape.threads,
+                      [&](Worker& w, int i) { call(cache, w, w.index() * 1000 + i + 1); });
       return cache.history();
     };
-    harness::lin::check_seeded_histories(model, series_for_this_variant(),
+    harness::lin::check_seeded_histories(model, kSeries,
                                          "capacity " + std::to_string(shape.capacity), make);
   }
 };

@@ -18,9 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include <string_view>
 
-#include "harness/config.h"
 #include "harness/lin/history.h"
 #include "harness/lin/runner.h"
 #include "harness/param_name.h"
@@ -34,22 +32,13 @@ namespace {
 using harness::Worker;
 constexpr std::int64_t kRate = 1000;  // a permit per millisecond
 constexpr std::int64_t kNsPerPermit = 1'000'000;
-constexpr harness::lin::Series kSeries{.runs = 250, .min_calls = 10, .max_calls = 30};
-// harness::scaled makes the series one history per schedule under the sched variant
-// (docs/schedules.md). Here a history costs a few milliseconds there, and the race only this test
-// sees (available() answering while another thread is inside the refill's critical section, the
-// mutant available_skips_a_busy_refill) needs the scheduler to stop a thread in a window of a few
-// steps: one history per schedule caught it in 14 of 20 seeds, ten in 20 of 20 (README).
-constexpr int kSchedHistories = 10;
-
-harness::lin::Series series_for_this_variant() {
-  harness::lin::Series series = kSeries;
-  if (std::string_view(harness::variant()) == "sched") {
-    // Doubling, at most 16 times: KATA_STRESS=0 keeps every count at one.
-    for (int i = 0; i < 16 && harness::scaled(series.runs) < kSchedHistories; ++i) series.runs *= 2;
-  }
-  return series;
-}
+// Under the sched variant (docs/schedules.md) a history costs a few milliseconds, and the race only
+// this test sees (available() answering while another thread is inside the refill's critical
+// section, the mutant available_skips_a_busy_refill) needs the scheduler to stop a thread in a
+// window of a few steps: one history per schedule caught it in 14 of 20 seeds, ten in 20 of 20
+// (README).
+constexpr harness::lin::Series kSeries{
+    .runs = 250, .min_calls = 10, .max_calls = 30, .sched_runs = 10};
 
 struct HistoryShape {
   int threads;  // acquirers; one more thread moves the clock
@@ -65,8 +54,7 @@ TEST_P(Linearizability, L2_AcquireAvailableAndClockHistories) {
   const HistoryShape shape = GetParam();
   LimiterModel model(kRate, shape.burst);
   harness::lin::check_seeded_histories(
-      model, series_for_this_variant(),
-      "burst " + std::to_string(shape.burst) + ", rate " + std::to_string(kRate),
+      model, kSeries, "burst " + std::to_string(shape.burst) + ", rate " + std::to_string(kRate),
       [&](const harness::lin::SeededRun& run) {
         ManualClock clock;
         WatchedLimiter limiter(kRate, shape.burst, clock);

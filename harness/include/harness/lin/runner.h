@@ -32,6 +32,7 @@
 #include <source_location>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "harness/config.h"
 #include "harness/lin/checker.h"
@@ -46,7 +47,21 @@ struct Series {
   int runs = 250;  // before harness::scaled (KATA_STRESS and the variant)
   int min_calls = 10;
   int max_calls = 30;
+  // Under the sched variant harness::scaled leaves a series one or two histories per schedule. A
+  // race only the checker sees may need the scheduler to stop a thread in a window of a few steps,
+  // in one of several histories: runs is doubled (at most 16 times, so that KATA_STRESS=0 still
+  // means one) until at least this many run per schedule. 0: as scaled.
+  int sched_runs = 0;
 };
+
+// How many histories the series runs in this variant.
+inline int runs_in_this_variant(const Series& series) {
+  int runs = series.runs;
+  if (std::string_view(harness::variant()) == "sched") {
+    for (int i = 0; i < 16 && harness::scaled(runs) < series.sched_runs; ++i) runs *= 2;
+  }
+  return harness::scaled(runs);
+}
 
 // One history of the series, as the test's `make` sees it.
 class SeededRun {
@@ -89,7 +104,7 @@ template <Model M, class Make>
 void check_seeded_histories(const M& model, const Series& series, const std::string& what,
                             Make make,
                             std::source_location where = std::source_location::current()) {
-  const int runs = harness::scaled(series.runs);
+  const int runs = runs_in_this_variant(series);
   std::atomic<int> run{0}, done{0};
   harness::describe_state([&] {
     return "history " + std::to_string(run.load() + 1) + " of " + std::to_string(runs) + ", " +
