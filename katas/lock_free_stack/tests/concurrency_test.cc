@@ -202,10 +202,11 @@ TEST_P(Concurrency, L2_MemoryIsReturnedWithinTheBound) {
       << "blocks the destructor did not free, of " << ledger.allocated.load() << " allocated";
 }
 
-// Level 3: the ABA problem made likely: the allocator hands the newest freed block back to the next
-// allocation at once. A pop that read head A and A->next, was preempted while A was popped, freed,
-// reallocated and pushed again, then CASes head from A to its stale next, loses items (or
-// resurrects popped ones). The stack must tell the new node at A from the old.
+// Level 3: the ABA problem made likely: the allocator hands a thread's newest freed block back to
+// its next allocation at once, and poisons freed blocks (test_allocators.h, RecyclingPool). A pop
+// that read head A and A->next B, and waited while A and B were popped and A came back to a push,
+// then CASes head from A to B: it makes a freed node the head, and items are lost, invented (the
+// poison) or popped twice. The stack must tell the new node at A from the old.
 TEST_P(Concurrency, L3_RecyclingAllocatorLosesNothing) {
   RecyclingPool pool;
   {

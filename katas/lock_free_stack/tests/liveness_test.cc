@@ -28,7 +28,7 @@ std::multiset<std::int64_t> drain_values(WatchedStack<PausingItem>& stack) {
 }
 
 TEST(Liveness, L3_PushAndPopCompleteWhileAPushIsPausedInsideTsMove) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedStack<PausingItem> stack;
   stack.push_made([&] { return PausingItem(1, pause); });
   harness::BackgroundOp paused("push() by a thread the test paused inside T's move constructor",
@@ -49,7 +49,7 @@ TEST(Liveness, L3_PushAndPopCompleteWhileAPushIsPausedInsideTsMove) {
 }
 
 TEST(Liveness, L3_PushAndPopCompleteWhileAPopIsPausedInsideTsMove) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedStack<PausingItem> stack;
   for (std::int64_t v = 1; v <= 3; ++v) stack.push_made([&] { return PausingItem(v, pause); });
   std::optional<std::int64_t> paused_value;

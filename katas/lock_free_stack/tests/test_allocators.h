@@ -10,10 +10,14 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <new>
 #include <vector>
+
+#include "harness/config.h"
 
 #if defined(KATA_SCHED)
 #include <sys/mman.h>
@@ -106,10 +110,21 @@ class CountingAllocator {
 
 // The freed blocks a RecyclingAllocator keeps for reuse: each thread keeps the blocks it freed in
 // a cache of its own (without a lock: a lock here would serialise the very threads whose races the
-// test is after), and its next allocation of that size takes the OLDEST of them. Newest-first
-// reuse rebuilds the very chain a thread popped (pop A, pop B, push gets B, push gets A: A -> B
-// again), which hides the ABA problem; oldest-first hands A back while B is still free, and a
-// stale CAS(head, A, B) then makes a freed block the head. A thread's cached blocks go back to the
+// test is after), and its next allocation of that size takes the NEWEST of them (the address it
+// freed last comes back at once, as glibc's per-thread cache does) or, on a seeded coin, the
+// OLDEST. Each order makes ABA harmful under one kind of schedule and hides it under the other:
+//  - threads interleaving finely (the sched variant's random walk, stress): a popper reads head A
+//    and A->next B; thread 2 pops A, thread 3 pops B, thread 2's push gets its newest block, A,
+//    back on top of C, and the popper's CAS(head, A, B) makes freed B the head;
+//  - one thread running alone while the popper is stopped (PCT): its newest-first reuse rebuilds
+//    the chain it popped (pop A, pop B, push gets B, push gets A: A -> B again), harmless; its
+//    oldest-first reuse hands A back on top of C.
+// Measured on the naive pop in the sched variant: README.md, Coverage (each order alone catches
+// it under one strategy and almost never under the other; the coin under both).
+// A freed block is overwritten with a poison pattern, as a real allocator overwrites it with its
+// own links: a stack that makes a freed node its head then pops an item no one pushed or follows a
+// poisoned next (a crash, reported with its schedule in the sched variant) at once, instead of
+// resurrecting a stale item the tally may not notice. A thread's cached blocks go back to the
 // system when it ends; the pool must outlive every stack that uses it.
 class RecyclingPool {
  public:
@@ -124,10 +139,20 @@ class RecyclingPool {
     auto found = caches().find(this);
     if (found != caches().end()) {
       auto& blocks = found->second.blocks;
-      for (auto it = blocks.begin(); it != blocks.end(); ++it) {
+      if (oldest_this_time()) {
+        for (auto it = blocks.begin(); it != blocks.end(); ++it) {
+          if (it->bytes == bytes) {
+            void* block = it->block;
+            blocks.erase(it);
+            reused_.fetch_add(1, std::memory_order_relaxed);
+            return block;
+          }
+        }
+      }
+      for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) {
         if (it->bytes == bytes) {
           void* block = it->block;
-          blocks.erase(it);
+          blocks.erase(std::next(it).base());
           reused_.fetch_add(1, std::memory_order_relaxed);
           return block;
         }
@@ -137,6 +162,7 @@ class RecyclingPool {
   }
   void give_back(void* block, std::size_t bytes) {
     ledger.live.fetch_sub(1, std::memory_order_relaxed);
+    std::memset(block, kPoison, bytes);
     caches()[this].blocks.push_back({block, bytes});
   }
   // How many allocations got a freed block back.
@@ -146,6 +172,17 @@ class RecyclingPool {
 
  private:
   static constexpr std::size_t kAlign = 64;
+  static constexpr int kPoison = 0xA5;
+  // The seeded coin of a thread's next reuse: its k-th reuse takes the oldest block when bit 63 of
+  // a hash of (the test's seed, k) is set. Per thread and without an atomic: no shared state, and
+  // the same seed gives the same choices (a sched replay repeats them).
+  static bool oldest_this_time() {
+    thread_local std::uint64_t k = 0;
+    std::uint64_t z = harness::seed() + 0x9E3779B97F4A7C15ULL * ++k;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return ((z ^ (z >> 31)) >> 63) != 0;
+  }
   struct Block {
     void* block;
     std::size_t bytes;

@@ -5,11 +5,9 @@
 
 #include <atomic>
 #include <cstdint>
-#include <future>
-#include <thread>
 #include <utility>
 
-#include "harness/watchdog.h"
+#include "harness/pause_gate.h"
 
 // Move-only, not default-constructible; `live` counts the objects that hold an item (a move
 // hands the item on, so moved-from shells, which a stack may keep in nodes awaiting reclamation,
@@ -43,35 +41,11 @@ class Tracked {
   bool holds_ = true;
 };
 
-// Pauses the one thread armed on it, in the first move of a PausingItem that thread makes after
-// arming, until release().
-class PauseSwitch {
- public:
-  void arm_this_thread() { armed_.store(std::this_thread::get_id()); }
-  // Called by PausingItem's move constructor.
-  void maybe_pause() {
-    if (armed_.load() != std::this_thread::get_id()) return;
-    armed_.store(std::thread::id());
-    paused_.set_value();
-    released_.wait();  // inside the stack's call, whose watched scope names it
-  }
-  // Waits until the armed thread is paused.
-  void wait_paused(const char* what, const char* hint) {
-    harness::watched(what, hint, [&] { paused_future_.wait(); });
-  }
-  void release() { release_.set_value(); }
-
- private:
-  std::atomic<std::thread::id> armed_{};
-  std::promise<void> paused_;
-  std::future<void> paused_future_{paused_.get_future()};
-  std::promise<void> release_;
-  std::shared_future<void> released_{release_.get_future().share()};
-};
-
+// Its move constructor is the pause point of a harness::PauseGate (harness/pause_gate.h): the
+// armed thread parks in its first move after arming.
 class PausingItem {
  public:
-  PausingItem(std::int64_t value, PauseSwitch& pause) : value_(value), pause_(&pause) {}
+  PausingItem(std::int64_t value, harness::PauseGate& pause) : value_(value), pause_(&pause) {}
   PausingItem(PausingItem&& other) noexcept : value_(other.value_), pause_(other.pause_) {
     pause_->maybe_pause();
   }
@@ -86,5 +60,5 @@ class PausingItem {
 
  private:
   std::int64_t value_;
-  PauseSwitch* pause_;
+  harness::PauseGate* pause_;
 };

@@ -6,11 +6,9 @@
 
 #include <atomic>
 #include <cstdint>
-#include <future>
-#include <thread>
 #include <utility>
 
-#include "harness/watchdog.h"
+#include "harness/pause_gate.h"
 
 // Eight plain (non-atomic) words: the sequence number and seven derived from it.
 struct Payload {
@@ -35,31 +33,8 @@ struct Payload {
   }
 };
 
-// Pauses the one thread armed on it, in the first move of a PausingItem that thread makes after
-// arming, until release().
-class PauseSwitch {
- public:
-  void arm_this_thread() { armed_.store(std::this_thread::get_id()); }
-  // Called by PausingItem's moves.
-  void maybe_pause() {
-    if (armed_.load() != std::this_thread::get_id()) return;
-    armed_.store(std::thread::id());
-    paused_.set_value();
-    released_.wait();  // inside the ring's call, whose watched scope names it
-  }
-  // Waits until the armed thread is paused.
-  void wait_paused(const char* what, const char* hint) {
-    harness::watched(what, hint, [&] { paused_future_.wait(); });
-  }
-  void release() { release_.set_value(); }
-
- private:
-  std::atomic<std::thread::id> armed_{};
-  std::promise<void> paused_;
-  std::future<void> paused_future_{paused_.get_future()};
-  std::promise<void> release_;
-  std::shared_future<void> released_{release_.get_future().share()};
-};
+// The liveness tests' gate (harness/pause_gate.h): PausingItem's moves call its maybe_pause().
+using PauseSwitch = harness::PauseGate;
 
 // Default-constructible (the ring's empty slots) and move-only; a move into or out of a slot by
 // the armed thread pauses it.
