@@ -37,7 +37,7 @@ std::chrono::milliseconds test_limit();
 // default 1 GiB, 4 GiB under a sanitizer, whose shadow memory counts too; the tests need tens of MiB).
 long memory_limit_mib();
 
-// "plain", "tsan" or "asan": the variant this binary was built as.
+// "plain", "tsan", "asan" or "sched": the variant this binary was built as.
 const char* variant();
 
 bool perturbation_enabled();

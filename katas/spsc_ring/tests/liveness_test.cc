@@ -81,7 +81,7 @@ void expect_asleep_for_the_window(const BackgroundOp& op, const std::atomic<pid_
 }
 
 TEST(Liveness, L2_TryPopReturnsWhileTheProducerIsPausedInsideTryPush) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedRing<PausingItem> ring(4);
   ASSERT_TRUE(ring.try_push_made([&] { return PausingItem(1, pause); }));
   bool pushed = false;
@@ -104,7 +104,7 @@ TEST(Liveness, L2_TryPopReturnsWhileTheProducerIsPausedInsideTryPush) {
 }
 
 TEST(Liveness, L2_TryPushReturnsWhileTheConsumerIsPausedInsideTryPop) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedRing<PausingItem> ring(4);
   ASSERT_TRUE(ring.try_push_made([&] { return PausingItem(1, pause); }));
   std::optional<std::int64_t> popped;
@@ -170,7 +170,7 @@ TEST(Liveness, L3_TryPushWakesABlockedPop) {
 // before the item is published wakes it too early: it finds nothing, sleeps again, and nothing
 // wakes it after.
 TEST(Liveness, L3_PopWakesWhenThePushPublishesLate) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedRing<PausingItem> ring(2);
   std::optional<std::int64_t> popped;
   BackgroundOp consumer("pop() on an empty ring, woken by a push() paused before publishing",
@@ -193,7 +193,7 @@ TEST(Liveness, L3_PopWakesWhenThePushPublishesLate) {
 // The mirror image: the consumer is paused inside pop(), in its move out of the slot, while the
 // producer sleeps in push() on the full ring; it must wake once the slot is really free.
 TEST(Liveness, L3_PushWakesWhenThePopFreesTheSlotLate) {
-  PauseSwitch pause;
+  harness::PauseGate pause;
   WatchedRing<PausingItem> ring(1);
   ring.push_made([&] { return PausingItem(1, pause); });
   BackgroundOp producer("push() on a full ring, woken by a pop() paused before freeing the slot",

@@ -33,15 +33,12 @@ struct Payload {
   }
 };
 
-// The liveness tests' gate (harness/pause_gate.h): PausingItem's moves call its maybe_pause().
-using PauseSwitch = harness::PauseGate;
-
 // Default-constructible (the ring's empty slots) and move-only; a move into or out of a slot by
-// the armed thread pauses it.
+// the thread armed on its harness::PauseGate (harness/pause_gate.h) pauses it.
 class PausingItem {
  public:
   PausingItem() = default;
-  PausingItem(std::int64_t value, PauseSwitch& pause) : value_(value), pause_(&pause) {}
+  PausingItem(std::int64_t value, harness::PauseGate& pause) : value_(value), pause_(&pause) {}
   PausingItem(PausingItem&& other) noexcept : value_(other.value_), pause_(other.pause_) {
     if (pause_ != nullptr) pause_->maybe_pause();
   }
@@ -57,5 +54,5 @@ class PausingItem {
 
  private:
   std::int64_t value_ = 0;
-  PauseSwitch* pause_ = nullptr;
+  harness::PauseGate* pause_ = nullptr;
 };
