@@ -1,9 +1,10 @@
 """What a test process prints when it fails besides gtest's own lines, read from the C++ headers
 that declare it, never copied: the heads of the harness's reports and their exit codes
 (harness/include/harness/failure_protocol.h), the seed's marker and variable
-(harness/include/harness/config.h), and the phrase of an unfinished kata method
-(harness/include/kata/not_implemented.h). grader/failure_protocol (tools/tests) fails if a C++
-source or a tool spells one of them itself."""
+(harness/include/harness/config.h), the phrase of an unfinished kata method
+(harness/include/kata/not_implemented.h), and what the sched variant prints to replay a schedule
+and to show it (harness/sched/listener.h, scheduler.h, trace.h). grader/failure_protocol
+(tools/tests) fails if a C++ source or a tool spells one of them itself."""
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROTOCOL_HEADER = ROOT / "harness" / "include" / "harness" / "failure_protocol.h"
 CONFIG_HEADER = ROOT / "harness" / "include" / "harness" / "config.h"
 NOT_IMPLEMENTED_HEADER = ROOT / "harness" / "include" / "kata" / "not_implemented.h"
+SCHED_DIR = ROOT / "harness" / "sched"
 
 
 def literal(header: Path, name: str) -> str:
@@ -42,6 +44,13 @@ THREAD_BEFORE_MAIN_EXIT_CODE = integer(PROTOCOL_HEADER, "kThreadBeforeMainExitCo
 # The seed: the line each test prints, and the variable that replays it.
 SEED_MARKER = literal(CONFIG_HEADER, "kSeedMarker")
 SEED_VARIABLE = literal(CONFIG_HEADER, "kSeedVariable")
+
+# The sched variant: the variables that replay a schedule (the runtime prints them after "replay:"
+# on every failure, verdict or crash), and how the lines of the schedule's trace start.
+SCHEDULE_VARIABLE = literal(SCHED_DIR / "listener.h", "kScheduleVariable")
+PREEMPTIONS_VARIABLE = literal(SCHED_DIR / "scheduler.h", "kPreemptionsVariable")
+TRACE_HEAD = literal(SCHED_DIR / "trace.h", "kTraceHead")
+TRACE_STEP = literal(SCHED_DIR / "trace.h", "kTraceStep")
 
 # What kata::NotImplemented says after the method's name.
 NOT_IMPLEMENTED = literal(NOT_IMPLEMENTED_HEADER, "kNotImplementedMarker")

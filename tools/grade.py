@@ -56,6 +56,7 @@ import gtest_run  # noqa: E402
 import header_policy  # noqa: E402
 import progress as progress_line  # noqa: E402
 import sandbox  # noqa: E402
+import schedule_trace  # noqa: E402
 import scoring  # noqa: E402
 import test_runner  # noqa: E402
 import validate_report  # noqa: E402
@@ -65,7 +66,6 @@ from report_types import Document, Failure, KataReport, TestResult  # noqa: E402
 from scoring import Json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIANTS = ["plain", "tsan", "asan"]
 SCHEMA_VERSION = validate_report.SCHEMA_VERSION
 # Benchmark repetitions of a workload in one process; processes run round after round over the
 # workloads for BENCH_SECONDS per kata, or what the kata's benchmark declares (docs/scoring.md).
@@ -284,6 +284,11 @@ def expected_tests(build_dir: Path, manifest: Json, lister: str | None = None) -
 # processes side by side its tests run.
 FIRST_VARIANT = "plain"
 FIRST_SHARDS = 2
+# Variants in which a hang costs no wait: the sched variant's scheduler gives its verdict at the
+# step where every test thread is blocked, with each one's blocked call and the interleaving that
+# led there (docs/schedules.md). They run every test whatever hung in the others: that verdict is
+# the one that explains the hang.
+HANG_FREE_VARIANTS = {"sched"}
 
 
 class Tested(typing.NamedTuple):
@@ -301,9 +306,9 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
     variant (and of the benchmark, unless --no-bench), in which ninja starts the first variant's
     compilation first, and each variant's tests start as soon as its binary is linked: the first
     variant's verdict is shown while the others still build. The others run once it is known,
-    without the tests that hung in it; in every variant, once a test has hung the tests of its
-    level and above are not run (not_run_after_hang). Each test process runs in the sandbox
-    `args.sandbox`."""
+    without the tests that hung in it (but HANG_FREE_VARIANTS); in every variant, once a test has
+    hung the tests of its level and above are not run (not_run_after_hang). Each test process runs
+    in the sandbox `args.sandbox`."""
     variants = list(manifest["variants"])
     first = FIRST_VARIANT if FIRST_VARIANT in variants else variants[0]
     lister = test_lister(manifest)
@@ -368,7 +373,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
 
     def run_later(variant: str) -> None:
         first_over.wait()
-        run(variant, skip)
+        run(variant, {} if variant in HANG_FREE_VARIANTS else skip)
 
     binaries = {test_target(manifest, who, v): v for v in variants}
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(variants)) as pool:
@@ -393,6 +398,14 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
         for future in runs.values():
             future.result()
     for variant in variants:
+        if not built[variant] and build.stopped and variant in HANG_FREE_VARIANTS:
+            # The build was stopped for the others' sake: this one explains the hang, build it.
+            target = test_target(manifest, who, variant)
+            error = build_targets(build_dir, [target], args.jobs, status) or error
+            status.done("build")
+            built[variant] = (build_dir / target).exists()
+            if built[variant]:
+                run(variant, {})
         if not built[variant] and build.stopped:
             # Not built because not needed: every test of it is one not to run (run_first).
             verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()}
@@ -517,13 +530,16 @@ def failure_text(output: str, limit: int = OUTPUT_LIMIT) -> tuple[str, int]:
 
 
 def replay_command(binary: str | Path, name: str, seed: int | None,
-                   setarch: Sequence[str] = ()) -> str:
+                   setarch: Sequence[str] = (), variables: Sequence[str] = ()) -> str:
     """The one-line shell command that runs test `name` alone in `binary` (one variant's), the way
-    the grader ran it, with the seed it had. Run from the repository's root (where ./kata runs):
-    the binary's path is relative to it when the build is inside it."""
+    the grader ran it, with the seed it had, or with `variables` when the run printed the ones that
+    replay it exactly (the sched variant's schedule, which includes the seed). Run from the
+    repository's root (where ./kata runs): the binary's path is relative to it when the build is
+    inside it."""
     binary = Path(binary).resolve()
     shown = str(binary.relative_to(ROOT)) if binary.is_relative_to(ROOT) else str(binary)
-    words = ([f"{SEED_VARIABLE}={seed}"] if seed is not None else []) + list(setarch)
+    words = list(variables) or ([f"{SEED_VARIABLE}={seed}"] if seed is not None else [])
+    words += list(setarch)
     return " ".join(shlex.quote(w) for w in words + [shown, f"--gtest_filter={name}"])
 
 
@@ -572,10 +588,14 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
                         failure["not_run"] = True
                     if seed is not None:
                         failure["seed"] = seed
+                    schedule = schedule_trace.schedule_of(verdict["output"])
+                    if schedule and schedule.trace:
+                        failure["schedule"] = schedule.trace
                     # A test not run has no failure to replay.
                     if build_dir is not None and binaries is not None and not not_run:
                         failure["replay"] = replay_command(
-                            Path(build_dir) / binaries[variant], name, seed, setarch)
+                            Path(build_dir) / binaries[variant], name, seed, setarch,
+                            schedule.replay if schedule else ())
                     entry["failure"] = failure
                 entry["seconds"] = round(verdict["seconds"], 3)
             tests.append(entry)

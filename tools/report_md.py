@@ -9,7 +9,6 @@ import scorecard
 import scoring
 from report_types import Document, KataReport
 
-VARIANTS = scoring.VARIANTS
 FAILURES_LISTED = 30
 
 
@@ -31,10 +30,12 @@ def render(document: Document) -> str:
         if k["build"]["first_error"]:
             out.append(f"- **Does not compile:** `{k['build']['first_error']}`")
         counts = scoring.category_counts(k["tests"])
-        out += ["| category | " + " | ".join(VARIANTS) + " |", "|---|---|---|---|"]
+        variants = scoring.shown_variants(k["tests"])
+        out += ["| category | " + " | ".join(variants) + " |",
+                "|---" * (len(variants) + 1) + "|"]
         for category in sorted({t["category"] for t in k["tests"]}):
             out.append(f"| {category} | " + " | ".join(
-                "{}/{}".format(*counts[(category, v)]) for v in VARIANTS) + " |")
+                "{}/{}".format(*counts[(category, v)]) for v in variants) + " |")
         out += failures(k)
         out += chart(k)
     return "\n".join(out) + "\n"
@@ -56,10 +57,16 @@ def _fenced(text: str, indent: str) -> list[str]:
 def failures(k: KataReport) -> list[str]:
     """The failed tests, in the scorecard's order: the first few with their seed, the command
     that replays them and their output (as report.json keeps it), the rest one line each."""
-    first = scorecard.first_failures([t for t in k["tests"] if not t["passed"]])
+    failed = [t for t in k["tests"] if not t["passed"]]
+    # As on the scorecard, tests not run after a hang are counted, not listed as failures.
+    not_run = sum(bool(t["failure"].get("not_run")) for t in failed)
+    first = scorecard.first_failures([t for t in failed if not t["failure"].get("not_run")])
     if not first:
         return []
     out = ["", "<details><summary>Failures</summary>", ""]
+    if not_run:
+        out += [f"{not_run} tests not run after a hang (report.json says which hang, for each)",
+                ""]
     for i, t in enumerate(first[:FAILURES_LISTED]):
         failure = t["failure"]
         out.append(f"- `{t['name']}` [{t['variant']}] {failure['kind']}: "
@@ -69,6 +76,10 @@ def failures(k: KataReport) -> list[str]:
         if failure.get("replay"):
             seed = f"seed {failure['seed']}, " if "seed" in failure else ""
             out.append(f"  {seed}replay: {_code(failure['replay'])}")
+        if failure.get("schedule"):
+            out += ["", "  <details><summary>the interleaving (the replay command runs it again)"
+                    "</summary>", "", *_fenced("\n".join(failure["schedule"]), "  "), "",
+                    "  </details>", ""]
         if failure.get("output"):
             cut = failure.get("output_cut", 0)
             out += ["", "  <details><summary>output" + (f" ({cut} bytes cut)" if cut else "")

@@ -20,6 +20,7 @@ class Failure(TypedDict):
     output_cut: NotRequired[int]
     seed: NotRequired[int]
     replay: NotRequired[str]
+    schedule: NotRequired[list[str]]
     not_run: NotRequired[bool]
 
 

@@ -12,6 +12,7 @@ import textwrap
 import typing
 
 import failure_kinds
+import schedule_trace
 import scoring
 from report_types import Document, Json, KataReport, TestResult
 
@@ -21,6 +22,7 @@ WIDTH = 100                # of the scorecard's text
 FAILURES_EXPLAINED = 3     # the first failures, each with its message, seed and replay command
 FAILURES_LISTED = 8        # the first failures named, one line each after the explained ones
 DETAIL_LINES = 3           # of an explained failure's message
+SCHEDULE_LINES = 36        # of the first failing schedule's trace (the sched variant)
 
 
 def render(document: Document, color: bool = True) -> str:
@@ -61,10 +63,11 @@ def render_kata(report: KataReport) -> list[str]:
         lines.append(f"  {RED}DOES NOT COMPILE{RESET}: {report['build']['first_error']}")
     counts = scoring.category_counts(report["tests"])
     categories = sorted({t["category"] for t in report["tests"]})
-    lines.append("  " + " " * 16 + "".join(f"{v:>9}" for v in VARIANTS))
+    variants = scoring.shown_variants(report["tests"])
+    lines.append("  " + " " * 16 + "".join(f"{v:>9}" for v in variants))
     for category in categories:
         cells = []
-        for variant in VARIANTS:
+        for variant in variants:
             passed, total = counts[(category, variant)]
             cells.append(f"{passed}/{total}" if total else "-")
         lines.append(f"  {category:<16}" + "".join(f"{c:>9}" for c in cells))
@@ -81,10 +84,10 @@ def render_kata(report: KataReport) -> list[str]:
     for t in failures:
         if t["failure"].get("not_run"):
             not_run[t["failure"]["detail"]][t["variant"]] += 1
-    for why, variants in not_run.items():
-        in_variants = ", ".join(f"{v} {n}" for v, n in variants.items())
+    for why, counted in not_run.items():
+        in_variants = ", ".join(f"{v} {n}" for v, n in counted.items())
         lines += ["  " + line
-                  for line in _wrap(f"{sum(variants.values())} tests ({in_variants}) {why}",
+                  for line in _wrap(f"{sum(counted.values())} tests ({in_variants}) {why}",
                                     WIDTH - 4, 4)]
     lines += failure_lines(report["kata"], [t for t in failures if not t["failure"].get("not_run")])
     found = scoring.ratios(report.get("benchmark"))
@@ -111,6 +114,11 @@ def first_failures(failures: list[TestResult]) -> list[TestResult]:
     return first
 
 
+def _cut(line: str, width: int) -> str:
+    """`line` in at most `width` characters, "..." ending it where it was cut."""
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
 def _wrap(text: str, width: int, max_lines: int) -> list[str]:
     """`text` in lines of at most `width` characters, broken at spaces only (a number or a name is
     never split), at most `max_lines` of them, the last ending in " ..." if text was left out."""
@@ -124,26 +132,53 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
     return lines
 
 
+def schedule_lines(schedule: list[str], limit: int = SCHEDULE_LINES) -> list[str]:
+    """At most `limit` lines of a failing schedule's trace (schedule_trace.py): the lines before
+    its steps (the blocked threads, the trace's head) and its last steps, the ones that led to the
+    failure; a line says how many earlier steps were left out."""
+    steps = [i for i, line in enumerate(schedule) if line.startswith(schedule_trace.STEP)]
+    if len(schedule) <= limit or not steps:
+        return schedule[:limit]
+    head = schedule[:steps[0]]
+    keep = max(1, limit - len(head) - 1)
+    left_out = len(steps) - keep
+    return head + [f"(... {left_out} earlier steps: report.json has them)"] + schedule[-keep:]
+
+
 def failure_lines(kata: str, failures: list[TestResult]) -> list[str]:
     """The first failures: the first few explained (the message's first lines, the seed, the
-    command that replays the test in its variant), the next few named, one line each."""
+    command that replays the test in its variant), the next few named, one line each. The first
+    one a controlled schedule found (the sched variant) also shows that schedule's trace."""
     first = first_failures(failures)
     if not first:
         return []
     lines = ["  first failures (report.json has each one's output):"]
-    for t in first[:FAILURES_EXPLAINED]:
+    explained = first[:FAILURES_EXPLAINED]
+    # The first one with its interleaving is explained too, wherever it comes in the order: it is
+    # what shows why the others failed (a plain hang's lost wakeup, step by step).
+    traced_first = next((t for t in first if t["failure"].get("schedule")), None)
+    if traced_first is not None and traced_first not in explained:
+        explained.append(traced_first)
+    listed = [t for t in first if t not in explained]
+    traced = False
+    for t in explained:
         failure = t["failure"]
         lines.append(f"    {t['name']} [{t['variant']}] {failure['kind']}:")
         lines += ["      " + line for line in _wrap(failure["detail"], WIDTH - 6, DETAIL_LINES)]
         if failure.get("replay"):
             seed = f"seed {failure['seed']}, " if "seed" in failure else ""
             lines.append(f"      {seed}replay: {failure['replay']}")
-    for t in first[FAILURES_EXPLAINED:FAILURES_LISTED]:
+        if failure.get("schedule") and not traced:
+            traced = True
+            lines.append("      the interleaving (the replay above runs exactly it again):")
+            lines += ["        " + _cut(line, WIDTH - 8)
+                      for line in schedule_lines(failure["schedule"])]
+    for t in listed[:FAILURES_LISTED - len(explained)]:
         head = f"    {t['name']} [{t['variant']}] {t['failure']['kind']}: "
         lines.append(head + (_wrap(t["failure"]["detail"], max(60, WIDTH - len(head)), 1)
                              or [""])[0])
-    if len(first) > FAILURES_LISTED:
-        lines.append(f"    ... and {len(first) - FAILURES_LISTED} more "
+    if len(first) > max(FAILURES_LISTED, len(explained)):
+        lines.append(f"    ... and {len(first) - max(FAILURES_LISTED, len(explained))} more "
                      f"(./kata test {kata} shows each)")
     return lines
 

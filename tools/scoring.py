@@ -8,7 +8,17 @@ from typing import Any, NamedTuple
 # Json (a report's part that report_types.py does not type) is re-exported: tools import it here.
 from report_types import Json as Json, Score
 
-VARIANTS = ["plain", "tsan", "asan"]
+# The variants a kata's tests may run in, in the order they are shown and their failures explained.
+# A build has the first three (cmake/Variants.cmake, KATA_VARIANTS), and sched for the katas in
+# KATA_SCHED_KATAS when configured with KATA_SCHED=ON (docs/schedules.md); a kata's manifest lists
+# its own, and the scorecard shows the ones its tests ran in.
+VARIANTS = ["plain", "tsan", "asan", "sched"]
+
+
+def shown_variants(tests: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The variants `tests` ran in, in VARIANTS' order (all of them when there is no test)."""
+    present = {t["variant"] for t in tests}
+    return [v for v in VARIANTS if v in present] or VARIANTS
 
 
 def category_counts(tests: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], list[int]]:

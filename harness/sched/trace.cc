@@ -152,14 +152,13 @@ std::string Trace::render(const std::vector<Frames>& also,
   for (long n = first; n < kept_; ++n) all.push_back(ring_[n % kKept].where);
   std::vector<std::string> where = describe_locations(all);
   if (also_text != nullptr) also_text->assign(where.begin(), where.begin() + also.size());
-  std::string text = "  the last " + std::to_string(kept_ - first) + " of " +
-                     std::to_string(steps_) + " steps" +
-                     (kept_ < steps_ ? " (a spin's repeats left out):\n" : ":\n");
+  std::string text = kTraceHead + std::to_string(kept_ - first) + " of " + std::to_string(steps_) +
+                     " steps" + (kept_ < steps_ ? " (a spin's repeats left out):\n" : ":\n");
   for (long n = first; n < kept_; ++n) {
     const Step& step = ring_[n % kKept];
     char head[160];
-    std::snprintf(head, sizeof head, "  #%-6ld thread %-2d %-32s", step.number, step.thread,
-                  step.op);
+    std::snprintf(head, sizeof head, "%s%-6ld thread %-2d %-32s", kTraceStep, step.number,
+                  step.thread, step.op);
     text += head + where[also.size() + (n - first)] + "\n";
   }
   return text;

@@ -22,6 +22,12 @@ Frames capture();
 // and the harness, or "" if none (addr2line missing, or no debug information).
 std::vector<std::string> describe_locations(const std::vector<Frames>& all);
 
+// How the trace's lines start when printed: its head ("  the last 40 of 1495 steps:") and each
+// step ("  #1456   thread 16 mutex lock ..."). tools/failure_protocol.py reads them: the grader
+// lifts the trace out of a failure's output for the scorecard.
+inline constexpr char kTraceHead[] = "  the last ";
+inline constexpr char kTraceStep[] = "  #";
+
 class Trace {
  public:
   static constexpr int kKept = 40;  // the steps printed with a verdict

@@ -1,6 +1,8 @@
 #include "harness/watchdog.h"
 
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,9 +22,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Real time in every thread. The sched variant serves its test threads virtual time (a timed
+// wait's timeout fires when every test thread is blocked, and their clock jumps to it:
+// docs/schedules.md), and this file runs in those threads (WatchScope) as well as in the
+// watchdog's, which the scheduler does not manage: through the clock the two would disagree by
+// every jump, and an operation marked in virtual time would never look old, nor its progress
+// stale. The system call is the real clock, whatever the runtime interposes on libc's.
 long long now_ns() {
+#if defined(KATA_SCHED)
+  timespec now{};
+  ::syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &now);
+  return static_cast<long long>(now.tv_sec) * 1000000000 + now.tv_nsec;
+#else
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
       .count();
+#endif
 }
 
 // One slot per thread that has marked an operation during the current test. Written only by its
@@ -98,7 +112,7 @@ class Watchdog {
   void arm() {
     std::lock_guard lock(mutex_);
     stop_ = false;
-    started_ = Clock::now();
+    started_ = now_ns();
     thread_ = std::thread([this] { run(); });
   }
   void disarm() {
@@ -148,7 +162,7 @@ class Watchdog {
           now - last_progress > op_limit_ns) {
         report_hung_op(*oldest, now - oldest_since, now);
       }
-      if (Clock::now() - started_ > test_limit()) {
+      if (std::chrono::nanoseconds(now_ns() - started_) > test_limit()) {
         abandon_test(
             "the test ran longer than " +
                 std::to_string(
@@ -191,7 +205,7 @@ class Watchdog {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
-  Clock::time_point started_;
+  long long started_ = 0;  // now_ns() when armed
   std::thread thread_;
 };
 
@@ -199,7 +213,8 @@ Watchdog g_watchdog;
 
 }  // namespace
 
-WatchScope::WatchScope(const char* what, const char* hint) : slot_(my_slot()) {
+WatchScope::WatchScope(const char* what, const char* hint, Progress progress)
+    : slot_(my_slot()), progress_(progress) {
   // The outermost watch names the operation: it is the test's own, more specific description.
   if (slot_ < 0 || g_slots[slot_].since_ns.load(std::memory_order_relaxed) != 0) {
     slot_ = -1;
@@ -213,7 +228,9 @@ WatchScope::WatchScope(const char* what, const char* hint) : slot_(my_slot()) {
 
 WatchScope::~WatchScope() {
   if (slot_ < 0) return;
-  g_slots[slot_].last_done_ns.store(now_ns(), std::memory_order_relaxed);
+  if (progress_ == Progress::counts) {
+    g_slots[slot_].last_done_ns.store(now_ns(), std::memory_order_relaxed);
+  }
   g_slots[slot_].since_ns.store(0, std::memory_order_release);
 }
 

@@ -79,6 +79,15 @@ class FailureKinds(unittest.TestCase):
         schema = json.loads(validate_report.SCHEMA.read_text())
         self.assertEqual(drift([str(k) for k in Kind], schema_kinds(schema)), [])
 
+    def test_the_schema_names_the_variants_the_grader_shows(self) -> None:
+        # scoring.VARIANTS orders the scorecard's columns; the schema is what a report may hold.
+        schema = json.loads(validate_report.SCHEMA.read_text())["$defs"]
+        build_fields = schema["kata"]["properties"]["build"]["properties"]
+        build = build_fields["variants_built"]["items"]["enum"]
+        test = schema["test"]["properties"]["variant"]["enum"]
+        self.assertEqual(drift(scoring.VARIANTS, build), [])
+        self.assertEqual(drift(scoring.VARIANTS, test), [])
+
     def test_the_drift_check_sees_a_change_on_either_side(self) -> None:
         # The check above must be able to fail: a kind added on one side only, or repeated.
         declared = [str(k) for k in Kind]

@@ -8,7 +8,11 @@
   3. The seed line the harness prints is the one the grader reads, and the variable the grader's
      replay command sets is the one the harness reads: a real test binary (--harness-test) run with
      the grader's replay command prints the seed it was given.
-  4. Every failure of the grader's fixture report (--report, written by grader/bad_submissions:
+  4. A sched-variant failure (--sched-binary: a mutant only controlled schedules catch) gives the
+     grader its schedule: the variables that replay it and its trace, which names the header's
+     lines; the grader's replay command, run twice, fails with that very trace both times; the
+     scorecard shows the trace within its line budget.
+  5. Every failure of the grader's fixture report (--report, written by grader/bad_submissions:
      deadlocks, crashes, runaway allocation, exit(0) ...) carries a seed and a replay command, and
      that command, run from the repository's root, fails again with the same seed and the same
      kind of failure.
@@ -24,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import failure_kinds  # noqa: E402
 import grade  # noqa: E402
+import schedule_trace  # noqa: E402
 import scorecard  # noqa: E402
 import validate_report  # noqa: E402
 from report_types import TestResult  # noqa: E402
@@ -151,6 +156,43 @@ def check_harness_binary(binary: str) -> list[str]:
     return problems
 
 
+def check_sched_failure(binary: str) -> list[str]:
+    """A real controlled-schedule failure, read, replayed and shown the way the grader does."""
+    run = subprocess.run([binary, "--gtest_fail_fast"], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "KATA_SEED": "3"}, cwd=ROOT)
+    failed = re.search(r"^\[  FAILED  \] (\S+)", run.stdout, re.M)
+    schedule = schedule_trace.schedule_of(run.stdout + run.stderr)
+    if run.returncode == 0 or not failed or schedule is None:
+        return [f"{binary} (KATA_SEED=3): exit {run.returncode}, no failure with a schedule to "
+                f"read:\n{run.stdout[-2000:]}"]
+    problems = []
+    header = Path(binary).name.split("_mutant_", 1)[-1] + ".h:"
+    if not schedule.trace or not any(header in line for line in schedule.trace):
+        problems.append(f"the trace names no line of {header}: {schedule.trace}")
+    command = grade.replay_command(binary, failed[1], 3, variables=schedule.replay)
+    if not all(variable in command.split() for variable in schedule.replay):
+        problems.append(f"`{command}` does not set {schedule.replay}")
+    for attempt in (1, 2):
+        proc = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+        again = schedule_trace.schedule_of(proc.stdout + proc.stderr)
+        if proc.returncode == 0 or again is None or again.trace != schedule.trace:
+            problems.append(f"replay {attempt}, `{command}`: exit {proc.returncode}, another "
+                            f"schedule:\n{again}\nwant:\n{schedule}")
+    test: TestResult = {"name": failed[1], "variant": "sched", "category": "Linearizability",
+                        "level": 3, "passed": False,
+                        "failure": {"kind": "assertion", "detail": "not linearizable",
+                                    "replay": command, "schedule": schedule.trace}}
+    lines = scorecard.failure_lines("k", [test])
+    shown = [line for line in lines if line.startswith("        ")]
+    if not shown or len(shown) > scorecard.SCHEDULE_LINES:
+        problems.append(f"scorecard: {len(shown)} lines of the schedule shown:\n"
+                        + "\n".join(lines))
+    if not any(schedule.trace[-1][:60] in line for line in shown):
+        problems.append("scorecard: the schedule's last step is not shown:\n" + "\n".join(lines))
+    return problems
+
+
 def check_fixture_report(report_path: str) -> list[str]:
     """Each fixture failure's replay command fails again, the same way, with the same seed."""
     problems, replayed = [], 0
@@ -203,8 +245,12 @@ def main() -> int:
     parser.add_argument("--harness-test", required=True, help="the harness_test binary")
     parser.add_argument("--report", required=True,
                         help="report.json of the grader's fixtures (grader/bad_submissions)")
+    parser.add_argument("--sched-binary",
+                        help="a sched-variant mutant's binary whose tests fail (KATA_SEED=3)")
     args = parser.parse_args()
     problems = check_failure_text() + check_scorecard() + check_harness_binary(args.harness_test)
+    if args.sched_binary:
+        problems += check_sched_failure(args.sched_binary)
     if not Path(args.report).exists():
         problems.append(f"{args.report} does not exist: grader/bad_submissions writes it")
     else:

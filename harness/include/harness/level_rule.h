@@ -34,12 +34,14 @@ namespace harness {
 inline constexpr const char* kLevelRuleMarker = protocol::kLevelRule;
 inline constexpr int kLevelRuleExitCode = protocol::kLevelRuleExitCode;
 
-// One method of a kata's class: its name in reports, the level the header's banner gives it, and
-// the watchdog's hint should a call to it not return. `name` and `hint` must be literals.
+// One method of a kata's class: its name in reports, the level the header's banner gives it, the
+// watchdog's hint should a call to it not return, and whether its return is progress (a method
+// that only observes is not: watchdog.h). `name` and `hint` must be literals.
 struct Method {
   const char* name;
   int level;
   const char* hint;
+  Progress progress = Progress::counts;
 };
 
 // The level a test's name gives ("L2_TryPopOnEmpty..." -> 2; a parameterised test's "/shape"
@@ -57,7 +59,7 @@ void check_level(const Method& method);
 template <class F>
 decltype(auto) call(const Method& method, F&& op) {
   check_level(method);
-  return watched(method.name, method.hint, std::forward<F>(op));
+  return watched(method.name, method.hint, std::forward<F>(op), method.progress);
 }
 
 namespace detail {

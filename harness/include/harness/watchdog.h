@@ -21,23 +21,31 @@ namespace harness {
 
 inline constexpr int kWatchdogExitCode = protocol::kWatchdogExitCode;
 
+// Whether a watched call's return is progress. A call that only observes (size(), is_closed())
+// is not: it can end no other thread's wait, and counted as progress it would hide a hang from the
+// watchdog for as long as an observer polls, up to the test's time limit (a lost wakeup under
+// bounded_queue's L1_SizeStaysWithinBounds: 60 s instead of 4).
+enum class Progress { counts, observes_only };
+
 // Marks the calling thread as inside `what` until destroyed. `what` and `hint` must be literals.
 // Inside another WatchScope of the same thread it does nothing: the outer one names the operation.
 class WatchScope {
  public:
-  WatchScope(const char* what, const char* hint);
+  WatchScope(const char* what, const char* hint, Progress progress = Progress::counts);
   ~WatchScope();
   WatchScope(const WatchScope&) = delete;
   WatchScope& operator=(const WatchScope&) = delete;
 
  private:
   int slot_;
+  Progress progress_;
 };
 
 // Runs op() marked as `what`; returns what op() returns.
 template <class F>
-decltype(auto) watched(const char* what, const char* hint, F&& op) {
-  WatchScope scope(what, hint);
+decltype(auto) watched(const char* what, const char* hint, F&& op,
+                       Progress progress = Progress::counts) {
+  WatchScope scope(what, hint, progress);
   return std::forward<F>(op)();
 }
 

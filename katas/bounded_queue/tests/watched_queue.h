@@ -66,17 +66,19 @@ class WatchedQueue {
   static constexpr const char* kTimedHint =
       "it must return by its timeout, and at once when it can proceed";
 
+  static constexpr harness::Progress kObserves = harness::Progress::observes_only;
+
   // Each method at the level bounded_queue.h's banner gives it (harness/level_rule.h).
   static constexpr harness::Method kPush{"push()", 1, kBlockingHint};
   static constexpr harness::Method kPop{"pop()", 1, kBlockingHint};
-  static constexpr harness::Method kSize{"size()", 1, kNonBlockingHint};
-  static constexpr harness::Method kCapacity{"capacity()", 1, kNonBlockingHint};
+  static constexpr harness::Method kSize{"size()", 1, kNonBlockingHint, kObserves};
+  static constexpr harness::Method kCapacity{"capacity()", 1, kNonBlockingHint, kObserves};
   static constexpr harness::Method kTryPush{"try_push()", 2, kNonBlockingHint};
   static constexpr harness::Method kTryPop{"try_pop()", 2, kNonBlockingHint};
   static constexpr harness::Method kTryPushFor{"try_push_for()", 2, kTimedHint};
   static constexpr harness::Method kTryPopFor{"try_pop_for()", 2, kTimedHint};
   static constexpr harness::Method kClose{"close()", 3, kNonBlockingHint};
-  static constexpr harness::Method kIsClosed{"is_closed()", 3, kNonBlockingHint};
+  static constexpr harness::Method kIsClosed{"is_closed()", 3, kNonBlockingHint, kObserves};
 
   under_test::BoundedQueue<T> queue_;
 };
