@@ -125,12 +125,13 @@ macro(_kata_add_suites)
       if(NOT variant IN_LIST selftest_variants)
         _kata_json_set(manifest ${target} targets ${${who}_role} ${variant})
       endif()
-      # The selftest's sched binary checks what a schedule can break: the Concurrency, Liveness and
-      # Linearizability tests (the Contract tests run one thread, the same schedule every time).
+      # The sched binaries run what a schedule can break (KATA_SCHED_TESTS, cmake/Variants.cmake).
       set(discovery_filter "")
+      if(variant STREQUAL "sched")
+        set(discovery_filter TEST_FILTER "${KATA_SCHED_TESTS}")
+      endif()
       if(variant IN_LIST selftest_variants)
-        set(discovery_filter TEST_FILTER "*Concurrency.*:*Liveness.*:*Linearizability.*")
-        # A kata whose whole suite costs too much there narrows it (cmake/Variants.cmake).
+        # A kata whose whole suite costs too much there narrows the selftest's (cmake/Variants.cmake).
         if(DEFINED KATA_SCHED_SELFTEST_FILTER_${name})
           set(discovery_filter TEST_FILTER "${KATA_SCHED_SELFTEST_FILTER_${name}}")
         endif()
@@ -434,6 +435,11 @@ function(kata_add name)
     string(JSON count LENGTH "${manifest}" variants)
     _kata_json_set(manifest "${variant}" variants ${count})
   endforeach()
+  # tests: variant -> the gtest filter of the tests it runs, for a variant that runs only some.
+  string(JSON manifest SET "${manifest}" tests "{}")
+  if("sched" IN_LIST variants)
+    _kata_json_set(manifest "${KATA_SCHED_TESTS}" tests sched)
+  endif()
   string(JSON manifest SET "${manifest}" fixture ${fixture})
   string(JSON manifest SET "${manifest}" benchmark ${has_benchmark})
   string(JSON manifest SET "${manifest}" reference ${has_reference})

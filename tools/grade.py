@@ -270,14 +270,16 @@ NO_REFERENCE_NOTE = ("performance and the copy check are scored by the class gra
                      "references, which this repository does not have")
 
 
-def expected_tests(build_dir: Path, manifest: Json, lister: str | None = None) -> list[str]:
+def expected_tests(build_dir: Path, manifest: Json, lister: str | None = None,
+                   variant: str | None = None) -> list[str]:
     """The tests the suite defines, listed from the reference's binary (same sources), or
-    `lister`'s (test_lister)."""
+    `lister`'s (test_lister); those `variant` runs, for one the manifest gives a filter (`tests`:
+    the sched variant runs the Concurrency, Liveness and Linearizability tests)."""
     binary = build_dir / (lister or test_target(manifest, "reference", "plain"))
     if not binary.exists():
         raise SystemExit(f"grade.py: {binary.name} was not built: the project itself is broken "
                          f"(run ./kata selftest)")
-    return gtest_run.list_tests(str(binary))
+    return gtest_run.list_tests(str(binary), manifest.get("tests", {}).get(variant))
 
 
 # The variant built and run first, whose verdict is shown while the others build, and in how many
@@ -295,7 +297,7 @@ class Tested(typing.NamedTuple):
     """build_and_test's result."""
     built: dict[str, bool]             # variant -> its test binary was built
     error: str | None                  # the first compiler error
-    expected: list[str]                # the tests the suite defines
+    expected: dict[str, list[str]]     # variant -> the tests the suite defines that it runs
     verdicts: dict[str, dict[str, Json]]  # variant -> test -> test_runner's verdict
     findings: list[str]                # what the sandbox saw, each naming its variant
 
@@ -318,6 +320,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
     # listed from it before any of them runs.
     error = build_targets(build_dir, [lister], args.jobs, status)
     expected = expected_tests(build_dir, manifest, lister)
+    in_variant = {v: expected_tests(build_dir, manifest, lister, v) for v in variants}
     work = build_dir / "grade-runs" / manifest["name"] / manifest.get("answer", who)
     shutil.rmtree(work, ignore_errors=True)
     verdicts: dict[str, dict[str, Json]] = {}
@@ -333,7 +336,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
         def shown(shard: int, done: int, failed: int) -> None:
             counts[shard] = (done, failed)
             status.set(f"{variant} tests", progress_line.tests_text(
-                sum(c[0] for c in counts), len(expected), sum(c[1] for c in counts)))
+                sum(c[0] for c in counts), len(in_variant[variant]), sum(c[1] for c in counts)))
 
         def after(name: str, verdict: Json, left: list[str]) -> dict[str, str]:
             level = hang_level(manifest["name"], name, verdict)
@@ -341,7 +344,7 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
 
         def shard(index: int) -> test_runner.Suite:
             return test_runner.run_suite(
-                build_dir / test_target(manifest, who, variant), expected[index::shards],
+                build_dir / test_target(manifest, who, variant), in_variant[variant][index::shards],
                 work / variant / f"shard-{index}", args.setarch, args.sandbox,
                 lambda done, failed: shown(index, done, failed), skip, after)
         with concurrent.futures.ThreadPoolExecutor(max_workers=shards) as pool:
@@ -408,10 +411,11 @@ def build_and_test(args: argparse.Namespace, build_dir: Path, manifest: Json, wh
                 run(variant, {})
         if not built[variant] and build.stopped:
             # Not built because not needed: every test of it is one not to run (run_first).
-            verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()}
+            verdicts[variant] = {name: test_runner.not_run(why) for name, why in skip.items()
+                                 if name in in_variant[variant]}
             status.say(f"    {variant}: not built: "
                        f"{verdict_line(manifest['name'], verdicts[variant])}")
-    return Tested(built, error, expected, verdicts, findings)
+    return Tested(built, error, in_variant, verdicts, findings)
 
 
 def test_level(name: str) -> int:
@@ -556,7 +560,8 @@ def explain(output: str, kata: str, verdict: Json | None = None) -> tuple[str, s
     return str(found.kind), detail
 
 
-def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts: dict[str, Json],
+def grade_tests(kata: str, expected: dict[str, list[str]], built: dict[str, bool],
+                verdicts: dict[str, Json],
                 build_dir: Path | None = None, binaries: dict[str, str] | None = None,
                 setarch: Sequence[str] = ()) -> list[TestResult]:
     """One entry per test and variant. A failed test's carries why (kind, detail), its output
@@ -564,7 +569,7 @@ def grade_tests(kata: str, expected: list[str], built: dict[str, bool], verdicts
     in `build_dir`)."""
     tests: list[TestResult] = []
     for variant in built:
-        for name in expected:
+        for name in expected[variant]:
             match = TEST_NAME.match(name)
             if not match:
                 continue

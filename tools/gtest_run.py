@@ -8,10 +8,13 @@ from pathlib import Path
 FAILED_TEST = re.compile(r"^\[  FAILED  \] ([\w/.]+)(?:, where|\s*\(|$)", re.M)
 
 
-def list_tests(binary: str | Path) -> list[str]:
-    """The full names of the tests in a gtest binary, in its order."""
-    out = subprocess.run([binary, "--gtest_list_tests"], capture_output=True, text=True,
-                         timeout=60, check=True).stdout
+def list_tests(binary: str | Path, gtest_filter: str | None = None) -> list[str]:
+    """The full names of the tests in a gtest binary, in its order; those `gtest_filter` selects
+    (gtest's own matching) if given."""
+    command = [str(binary), "--gtest_list_tests"]
+    if gtest_filter is not None:
+        command.append(f"--gtest_filter={gtest_filter}")
+    out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
     names: list[str] = []
     suite = ""
     for line in out.splitlines():

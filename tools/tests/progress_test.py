@@ -134,7 +134,8 @@ class NotRunAfterHangTest(unittest.TestCase):
     def test_a_test_not_run_is_reported_so_with_nothing_to_replay(self) -> None:
         why = grade.not_run_after_hang("Liveness.L1_H", "plain", 1, ["Contract.L1_A"])
         verdicts = {"tsan": {"Contract.L1_A": test_runner.not_run(why["Contract.L1_A"])}}
-        [entry] = grade.grade_tests("bounded_queue", ["Contract.L1_A"], {"tsan": False}, verdicts,
+        [entry] = grade.grade_tests("bounded_queue", {"tsan": ["Contract.L1_A"]}, {"tsan": False},
+                                    verdicts,
                                     Path("build"), {"tsan": "bounded_queue_kata_tsan"})
         self.assertFalse(entry["passed"])
         self.assertEqual(entry["failure"]["kind"], "missing")
