@@ -97,11 +97,13 @@ class Hold {
   // Waits until the thread holds the lock or is asleep inside the call trying to get it (asleep
   // in the kernel on two looks, 1 ms apart, read from /proc); true if it holds the lock. A lock
   // that spins instead of sleeping is given `patience`, then counted as waiting. Rethrows what the
-  // lock threw (an untouched kata: not implemented).
+  // lock threw (an untouched kata: not implemented). The patience is counted in looks, not read
+  // from the clock: under the sched variant the clock is real time plus the virtual jumps, and a
+  // machine stalled for half a second would end the wait at a different step of the same
+  // schedule, which would then not replay.
   bool settle(std::chrono::milliseconds patience = std::chrono::milliseconds(500)) {
-    const auto deadline = std::chrono::steady_clock::now() + patience;
     int asleep_in_a_row = 0;
-    while (!entered() && std::chrono::steady_clock::now() < deadline) {
+    for (auto look = patience.count(); look > 0 && !entered(); --look) {
       rethrow_if_failed();
       pid_t tid = tid_.load(std::memory_order_acquire);
       asleep_in_a_row = (tid != 0 && harness::thread_is_asleep(tid)) ? asleep_in_a_row + 1 : 0;
@@ -115,11 +117,15 @@ class Hold {
   bool entered() const { return entered_.load(std::memory_order_acquire); }
 
   // Waits until the thread holds the lock (the watchdog reports it by name if it never does).
+  // Blocks rather than polls: under the sched variant a lost wake-up then leaves every thread
+  // blocked, a verdict at that step, where a polling test thread would keep the schedule going
+  // until the watchdog's 4 s.
   void wait_entered() {
-    while (!entered()) {
-      rethrow_if_failed();
-      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    {
+      std::unique_lock guard(mutex_);
+      progress_cv_.wait(guard, [&] { return entered() || done(); });
     }
+    rethrow_if_failed();
   }
 
   // Lets the thread unlock, as soon as it has the lock.
@@ -132,7 +138,10 @@ class Hold {
   // Releases and waits until it has unlocked.
   void finish() {
     release();
-    while (!done()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    {
+      std::unique_lock guard(mutex_);
+      progress_cv_.wait(guard, [&] { return done(); });
+    }
     rethrow_if_failed();
   }
 
@@ -149,9 +158,10 @@ class Hold {
           lock.lock();
         }
       });
-      entered_.store(true, std::memory_order_release);
       {
         std::unique_lock guard(mutex_);
+        entered_.store(true, std::memory_order_release);
+        progress_cv_.notify_all();
         released_cv_.wait(guard, [&] { return released_; });
       }
       if (mode == Mode::kShared) {
@@ -162,7 +172,9 @@ class Hold {
     } catch (...) {
       error_ = std::current_exception();
     }
+    std::lock_guard guard(mutex_);
     done_.store(true, std::memory_order_release);
+    progress_cv_.notify_all();
   }
 
   bool done() const { return done_.load(std::memory_order_acquire); }
@@ -183,6 +195,7 @@ class Hold {
   std::exception_ptr error_;  // written before done_ is set
   std::mutex mutex_;
   std::condition_variable released_cv_;
-  bool released_ = false;  // guarded by mutex_
-  std::thread thread_;     // last: it uses the members above
+  std::condition_variable progress_cv_;  // entered_ or done_ set (under mutex_)
+  bool released_ = false;                // guarded by mutex_
+  std::thread thread_;                   // last: it uses the members above
 };
