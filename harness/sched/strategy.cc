@@ -172,7 +172,7 @@ std::unique_ptr<Strategy> pct(std::uint64_t seed, int depth, int steps) {
   return std::make_unique<Pct>(seed, depth, steps);
 }
 
-std::unique_ptr<Strategy> pause(std::uint64_t seed, int every, int steps) {
+std::unique_ptr<Strategy> pausing_walk(std::uint64_t seed, int every, int steps) {
   return std::make_unique<Pause>(seed, every, steps);
 }
 
@@ -184,8 +184,8 @@ std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed) {
     return pct(seed, env_int("KATA_SCHED_DEPTH", 3, 1), env_int("KATA_SCHED_STEPS", 2000, 1));
   }
   if (std::strcmp(name, "pause") == 0) {
-    return pause(seed, env_int("KATA_SCHED_PAUSE_EVERY", kPauseEvery, 1),
-                 env_int("KATA_SCHED_PAUSE_STEPS", kPauseSteps, 1));
+    return pausing_walk(seed, env_int("KATA_SCHED_PAUSE_EVERY", kPauseEvery, 1),
+                        env_int("KATA_SCHED_PAUSE_STEPS", kPauseSteps, 1));
   }
   std::fprintf(stderr, "%s: KATA_SCHED_STRATEGY=%s: want random, pct or pause\n",
                harness::protocol::kSched, name);

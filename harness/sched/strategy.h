@@ -50,13 +50,13 @@ std::unique_ptr<Strategy> pct(std::uint64_t seed, int depth, int steps);
 // stopped for k points with probability (1 - 1/n)^k: about 0.5% for 40 points among 8 threads. A
 // bug that needs one thread stopped at one point while the others complete a few calls (the ABA
 // problem: pop, pop, push the recycled node) needs exactly that long stop.
-std::unique_ptr<Strategy> pause(std::uint64_t seed, int every, int steps);
+std::unique_ptr<Strategy> pausing_walk(std::uint64_t seed, int every, int steps);
 
 // From KATA_SCHED_STRATEGY (random | pct | pause, default random), KATA_SCHED_DEPTH (default 3)
 // and KATA_SCHED_STEPS (PCT's step horizon, default 2000), KATA_SCHED_PAUSE_EVERY (default
 // kPauseEvery) and KATA_SCHED_PAUSE_STEPS (default kPauseSteps). Exits with a message on a bad
 // value.
-inline constexpr int kPauseEvery = 64;
+inline constexpr int kPauseEvery = 16;
 inline constexpr int kPauseSteps = 100;
 std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed);
 
