@@ -97,6 +97,58 @@ class Pct final : public Strategy {
   int step_ = 0;
 };
 
+class Pause final : public Strategy {
+ public:
+  Pause(std::uint64_t seed, int every, int steps) : rng_(seed), every_(every), steps_(steps) {}
+  void on_thread(int id) override {
+    if (static_cast<int>(left_.size()) <= id) left_.resize(id + 1, 0);
+  }
+  void on_blocked(int) override {}
+  int pick(const std::vector<int>& runnable, int current, bool yielding) override {
+    const bool known = current >= 0 && current < static_cast<int>(left_.size());
+    // The point `current` just made is one step of the others for every parked thread.
+    for (std::size_t id = 0; id < left_.size(); ++id) {
+      if (static_cast<int>(id) != current && left_[id] > 0) --left_[id];
+    }
+    if (known && runnable.size() > 1 && rng_.below(every_) == 0 &&
+        std::find(runnable.begin(), runnable.end(), current) != runnable.end()) {
+      // Geometric with mean steps_, drawn one Bernoulli trial at a time: integer draws only, so
+      // the length is the same on every platform (a logarithm of a double need not be).
+      long length = 1;
+      while (rng_.below(steps_) != 0) ++length;
+      left_[current] = length;
+    }
+    candidates_.clear();
+    for (int id : runnable) {
+      if (yielding && id == current && runnable.size() > 1) continue;
+      if (id < static_cast<int>(left_.size()) && left_[id] > 0) continue;
+      candidates_.push_back(id);
+    }
+    if (candidates_.empty()) {
+      // Every thread that can run is parked (the others are blocked or done): a pause ends here,
+      // or it would stop the test.
+      for (int id : runnable) {
+        if (!(yielding && id == current && runnable.size() > 1)) candidates_.push_back(id);
+      }
+      int next = candidates_[rng_.below(candidates_.size())];
+      if (next < static_cast<int>(left_.size())) left_[next] = 0;
+      return next;
+    }
+    return candidates_[rng_.below(candidates_.size())];
+  }
+  std::size_t pick_waiter(std::size_t n) override { return rng_.below(n); }
+  std::string describe() const override {
+    return "random walk, pausing a thread at 1 point in " + std::to_string(every_) + " for " +
+           std::to_string(steps_) + " of the others' steps on average";
+  }
+
+ private:
+  Rng rng_;
+  int every_, steps_;
+  std::vector<long> left_;  // per thread: the others' steps until its pause ends (0: running)
+  std::vector<int> candidates_;
+};
+
 int env_int(const char* name, int fallback, int min) {
   const char* text = std::getenv(name);
   if (text == nullptr || *text == '\0') return fallback;
@@ -120,6 +172,10 @@ std::unique_ptr<Strategy> pct(std::uint64_t seed, int depth, int steps) {
   return std::make_unique<Pct>(seed, depth, steps);
 }
 
+std::unique_ptr<Strategy> pausing_walk(std::uint64_t seed, int every, int steps) {
+  return std::make_unique<Pause>(seed, every, steps);
+}
+
 std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed) {
   const char* name = std::getenv("KATA_SCHED_STRATEGY");
   if (name == nullptr || *name == '\0' || std::strcmp(name, "random") == 0)
@@ -127,7 +183,11 @@ std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed) {
   if (std::strcmp(name, "pct") == 0) {
     return pct(seed, env_int("KATA_SCHED_DEPTH", 3, 1), env_int("KATA_SCHED_STEPS", 2000, 1));
   }
-  std::fprintf(stderr, "%s: KATA_SCHED_STRATEGY=%s: want random or pct\n",
+  if (std::strcmp(name, "pause") == 0) {
+    return pausing_walk(seed, env_int("KATA_SCHED_PAUSE_EVERY", kPauseEvery, 1),
+                        env_int("KATA_SCHED_PAUSE_STEPS", kPauseSteps, 1));
+  }
+  std::fprintf(stderr, "%s: KATA_SCHED_STRATEGY=%s: want random, pct or pause\n",
                harness::protocol::kSched, name);
   std::exit(2);
 }
