@@ -32,7 +32,7 @@ option(KATA_SCHED "Build the sched variant (controlled schedules) for the katas 
 # Without KATA_SCHED, the references and the mutants only the sched variant catches are still built
 # in it for ./kata selftest (cmake/Kata.cmake), unless this is off.
 option(KATA_SCHED_SELFTEST "Check the references and the sched mutants of KATA_SCHED_KATAS in the sched variant" ON)
-set(KATA_SCHED_KATAS bounded_queue lock_free_stack rate_limiter striped_hash_map lru_cache thread_pool)
+set(KATA_SCHED_KATAS bounded_queue lock_free_stack rate_limiter striped_hash_map lru_cache thread_pool concurrent_logger)
 # The tests the selftest runs of a kata under the scheduler, where the default (its Concurrency,
 # Liveness and Linearizability tests) costs too much: rate_limiter's Concurrency shapes of 3 to 8
 # threads repeat hundreds of rounds of the same race, 103 s of ctest's test time (sec*proc) in all;
