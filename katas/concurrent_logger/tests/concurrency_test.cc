@@ -6,10 +6,12 @@
 // purpose (oversubscription shakes the schedule on 2 cores).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -158,7 +160,12 @@ TEST_P(Concurrency, L2_SequenceIsGaplessInWriteOrderAndFollowsProgramOrder) {
 // record happens-before the next, they must be written in baton order.
 TEST_P(Concurrency, L2_HappensBeforeIsRespected) {
   const Shape shape = GetParam();
-  const int passes = harness::scaled(1500);
+  // Under the sched variant harness::scaled leaves 7 passes, and per_thread_lanes escaped one seed
+  // of 20 (caught only at t8_cap64): a schedule makes the race, but only when a baton record is
+  // still queued as the next one is logged. 40 there cost a few hundred steps each.
+  const int passes = std::string_view(harness::variant()) == "sched"
+                         ? std::max(harness::scaled(1500), 40)
+                         : harness::scaled(1500);
   CheckingSink sink;
   Logger logger(sink, shape.capacity);
   std::atomic<int> baton{0};
