@@ -174,9 +174,11 @@ std::string shrink(const std::string& test, int exit_code, const std::string& si
 [[noreturn]] void report_verdict(const std::string& text) {
   std::string shrunk;
   if (shrinking_wanted()) {
-    const bool spin = text.rfind("every test thread is blocked", 0) != 0;
-    shrunk = shrink(g_test, harness::kWatchdogExitCode,
-                    spin ? " spins, at step " : "every test thread is blocked");
+    const char* signature =
+        text.rfind("every test thread is blocked", 0) == 0        ? "every test thread is blocked"
+        : text.find(" runs alone, at step ") != std::string::npos ? " runs alone, at step "
+                                                                  : " spins, at step ";
+    shrunk = shrink(g_test, harness::kWatchdogExitCode, signature);
   }
   if (!shrunk.empty()) shrunk = "\n" + shrunk.substr(0, shrunk.size() - 1);  // its newline
   harness::abandon_test(text + "  replay: " + replay_variables() + shrunk,

@@ -42,6 +42,9 @@ struct Thread {
   // Its scheduling points in a row that changed nothing (atomic loads, failed compare-exchanges,
   // yields): a spin. Reset by any write, block or sleep.
   long idle = 0;
+  // Its scheduling points in a row while it alone could run, every other test thread blocked
+  // without a timeout (kAloneLimit).
+  long alone = 0;
   pthread_cond_t turn = PTHREAD_COND_INITIALIZER;  // signalled when it is its turn to run
 };
 
@@ -115,18 +118,35 @@ bool fire_timeout() {
   return true;
 }
 
+// Whether `self` is the only test thread that can run while at least one other waits, and every
+// other one waits without a timeout (no time passing can end its wait). g_lock held.
+bool alone_with_waiters(const Thread* self) {
+  int waiting = 0;
+  for (const Thread* t : g_threads) {
+    if (t == self || t->state == State::finished) continue;
+    if (t->state == State::runnable || t->timed) return false;
+    ++waiting;
+  }
+  return waiting > 0;
+}
+
 void (*g_verdict_handler)(const std::string&) = nullptr;
 
-// `spinner`: the one thread that can still run, spinning (a livelock); null: none can run.
-[[noreturn]] void verdict(const Thread* spinner = nullptr) {
+// `spinner`: the one thread that can still run, spinning (a livelock), or running alone while the
+// others wait (`alone`); null: none can run.
+[[noreturn]] void verdict(const Thread* spinner = nullptr, bool alone = false) {
   std::string text =
-      spinner == nullptr
-          ? "every test thread is blocked, at step " + std::to_string(g_trace.steps()) +
-                ": a deadlock or a lost wakeup"
-          : "thread " + std::to_string(spinner->id) + " spins, at step " +
-                std::to_string(g_trace.steps()) + ": " + std::to_string(spinner->idle) +
-                " atomic operations in a row that changed nothing (loads, failed "
-                "compare-exchanges, yields) while no other test thread can run: a livelock";
+      spinner == nullptr ? "every test thread is blocked, at step " +
+                               std::to_string(g_trace.steps()) + ": a deadlock or a lost wakeup"
+      : alone ? "thread " + std::to_string(spinner->id) + " runs alone, at step " +
+                    std::to_string(g_trace.steps()) + ": " + std::to_string(spinner->alone) +
+                    " steps in a row while every other test thread waits, with no timeout, for "
+                    "a notify, an unlock or an exit that none of them brought: a lost wakeup or "
+                    "a livelock"
+              : "thread " + std::to_string(spinner->id) + " spins, at step " +
+                    std::to_string(g_trace.steps()) + ": " + std::to_string(spinner->idle) +
+                    " atomic operations in a row that changed nothing (loads, failed "
+                    "compare-exchanges, yields) while no other test thread can run: a livelock";
   text += " (schedule " + std::to_string(g_seed) + ", " + g_strategy->describe() + ")\n";
   std::vector<Frames> blocked_at;
   for (Thread* t : g_threads) {
@@ -137,7 +157,8 @@ void (*g_verdict_handler)(const std::string&) = nullptr;
   std::size_t i = 0;
   for (Thread* t : g_threads) {
     if (t == spinner) {
-      text += "  thread " + std::to_string(t->id) + " spinning" + where[i++] + "\n";
+      text += "  thread " + std::to_string(t->id) + (alone ? " running alone" : " spinning") +
+              where[i++] + "\n";
       continue;
     }
     if (t->state != State::blocked) continue;
@@ -322,6 +343,11 @@ void point(Thread* self, const char* op, const void* object, bool yielding) {
       g_trace.note(self->id, op, object, where);
     } else {
       g_trace.skip();
+    }
+    if (alone_with_waiters(self)) {
+      if (++self->alone >= kAloneLimit) verdict(self, true);
+    } else {
+      self->alone = 0;
     }
     if (self->idle >= kSpinLimit) {
       // Nothing this thread does changes what it reads, so only another thread could end the spin:

@@ -37,6 +37,12 @@ void point(Thread* self, const char* op, const void* object, bool yielding = fal
 // that succeeded). A thread that makes kSpinLimit scheduling points in a row without writing or
 // blocking, while no other test thread can run, can never get out: the verdict is a livelock.
 inline constexpr long kSpinLimit = 10000;
+// A thread that makes kAloneLimit scheduling points in a row as the only one that can run, while
+// every other test thread is blocked without a timeout (on a lock, a condition variable, a join: on
+// something only a running thread can end) and none is woken meanwhile, is a lost wakeup or a
+// livelock too, even when its own steps change things (a polling observer's lock and unlock, its
+// sleeps). Far above the longest lone phase a reference makes (a settle() loop: about 1500).
+inline constexpr long kAloneLimit = 20000;
 // A spin's first steps are in the trace, the rest only counted: what led into it stays in view.
 inline constexpr long kSpinShown = 3;
 void changed(Thread* self, bool wrote);
