@@ -55,6 +55,19 @@ POLL_SECONDS = 0.2
 # its process ended decided, "cause" and "ended" (run_suite).
 Verdict = dict[str, typing.Any]
 SUMMARY = re.compile(r"^\[==========\] ", re.M)
+# A binary that repeats its tests (the sched variant's budget of schedules: gtest's --gtest_repeat)
+# prints this as each repetition starts, and gtest rewrites its XML report as each one ends.
+REPETITION = re.compile(r"^Repeating all tests \(iteration \d+\)", re.M)
+REPETITION_END = re.compile(r"^\[==========\] \d+ tests? from \d+ test suites? ran\.", re.M)
+
+
+def _report_of_an_earlier_repetition(output: str) -> bool:
+    """Whether the process ended inside a repetition after the first that it never finished (a
+    sched verdict or a crash in schedule k): its XML report is then the previous repetition's,
+    in which the test that ended it may have passed. Its verdicts come from the output, as for a
+    process that wrote no report."""
+    starts = list(REPETITION.finditer(output))
+    return len(starts) >= 2 and REPETITION_END.search(output, starts[-1].end()) is None
 
 
 def limit_output() -> None:
@@ -383,6 +396,8 @@ def run_suite(binary: str | Path, tests: list[str], work_dir: str | Path,
         output = log.read_bytes().decode("utf-8", "replace")
         blocks = _blocks(output)
         report = _gtest_report(out_dir / "report.xml")
+        if report is not None and _report_of_an_earlier_repetition(output):
+            report = None
         forged = _forged(report, output) if report is not None else None
         if forged:
             named = "the test process's XML report is not gtest's"

@@ -51,6 +51,21 @@ if any(t.endswith("exit_at_startup") for t in tests):  # as a header's static in
 if any(t.endswith("forgexml") for t in tests):  # writes gtest's report itself, all passed
     write_xml([])
     sys.exit(0)
+if any(t.endswith("diesinrepetition") for t in tests):  # the sched variant's budget, as gtest
+    # repeats: every test passes the first schedule, the report written; the second ends the
+    # process at that test with a verdict (its report stays the first repetition's).
+    for iteration in (1, 2):
+        print("\nRepeating all tests (iteration %d) . . .\n" % iteration, flush=True)
+        for t in tests:
+            print("[ RUN      ] " + t, flush=True)
+            if iteration == 2 and t.endswith("diesinrepetition"):
+                print("SCHED: %s: every test thread is blocked" % t, flush=True)
+                print("[  FAILED  ] %s (SCHED)" % t, flush=True)
+                os._exit(3)
+            print("[       OK ] %s (1 ms)" % t, flush=True)
+        print("[==========] %d tests from 1 test suite ran. (1 ms total)" % len(tests), flush=True)
+        write_xml([])
+    sys.exit(0)
 failed, leak = [], False
 for t in tests:
     print("[ RUN      ] " + t, flush=True)
@@ -175,6 +190,14 @@ class RunSuiteTest(unittest.TestCase):
         self.assert_failed(verdicts["b_crash"], ended="killed by signal 11",
                            cause=test_runner.DIED)
         self.assertEqual(self.processes, 2)
+
+    def test_a_verdict_in_a_later_repetition_fails_its_test_and_forges_nothing(self) -> None:
+        # The report is the first repetition's, in which the test passed: not gtest's last word,
+        # and not a forgery either. The others passed both repetitions they ran.
+        verdicts = self.run_suite("a_pass", "b_diesinrepetition", "c_pass")
+        self.assert_failed(verdicts["b_diesinrepetition"], output="every test thread is blocked")
+        self.assert_passed(verdicts, "a_pass", "c_pass")
+        self.assertEqual(self.findings, [])
 
     def test_exit_0_in_a_test_does_not_pass_it(self) -> None:
         verdicts = self.run_suite("a_pass", "b_exit0", "c_pass")
