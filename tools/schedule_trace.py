@@ -16,8 +16,9 @@ _REPLAY = re.compile(r"replay(?::| with) (" + re.escape(protocol.SCHEDULE_VARIAB
                      + re.escape(protocol.PREEMPTIONS_VARIABLE) + r"=\d+)?)")
 # How a step's line starts in Schedule.trace (its lines are stripped).
 STEP = protocol.TRACE_STEP.strip()
-# A verdict names each thread's blocked call (or the spinning one) before its trace.
-_THREAD_LINE = re.compile(r"^  thread \d+ (?:blocked in|spinning)")
+# A verdict names each thread's blocked call (or the spinning one, or the one running alone)
+# before its trace (harness/sched/scheduler.cc, verdict()).
+_THREAD_LINE = re.compile(r"^  thread \d+ (?:blocked in|spinning|running alone)")
 
 
 class Schedule(NamedTuple):
