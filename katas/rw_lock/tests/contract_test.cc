@@ -3,6 +3,7 @@
 // (harness::BackgroundOp::settle), so a try_ call that waits is caught at once, without a timeout.
 #include <gtest/gtest.h>
 
+#include <concepts>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -35,6 +36,27 @@ Attempt attempt_from_another_thread(const char* what, TryOp try_op, Unblock unbl
   return attempt;
 }
 
+// The standard's requirements, as it words them: Cpp17Lockable ([thread.req.lockable.req]: lock(),
+// unlock(), and try_lock() whose return type is bool) and Cpp17SharedLockable
+// ([thread.req.lockable.shared]: the same three for shared ownership, try_lock_shared() of type
+// bool). Checked here as written because std::unique_lock and std::shared_lock do not check them:
+// libstdc++'s compile as well with a try_lock() that returns an int, a class that does not meet
+// the requirements the header promises. Defined above the first test, so that a compile error
+// they cause is reported in the test that asserts them (tools/expect_compile_error.py).
+template <class L>
+concept Lockable = requires(L& m) {
+  m.lock();
+  m.unlock();
+  { m.try_lock() } -> std::same_as<bool>;
+};
+
+template <class L>
+concept SharedLockable = requires(L& m) {
+  m.lock_shared();
+  m.unlock_shared();
+  { m.try_lock_shared() } -> std::same_as<bool>;
+};
+
 TEST(Contract, L1_LockAndUnlockRepeatedly) {
   WatchedLock lock;
   for (int i = 0; i < 1000; ++i) {
@@ -58,6 +80,12 @@ TEST(Contract, L1_TryLockOnAFreeLockSucceeds) {
 }
 
 TEST(Contract, L1_WorksWithStandardLockTypes) {
+  static_assert(Lockable<under_test::RWLock>,
+                "RWLock must meet the standard's Lockable requirements: lock(), unlock(), and "
+                "try_lock() returning bool");
+  static_assert(SharedLockable<under_test::RWLock>,
+                "RWLock must meet the standard's SharedLockable requirements: lock_shared(), "
+                "unlock_shared(), and try_lock_shared() returning bool");
   under_test::RWLock raw;  // the class itself: std::unique_lock and std::shared_lock must accept it
   watched("std::unique_lock<RWLock> on a free lock", "", [&] { std::unique_lock writer(raw); });
   watched("std::shared_lock<RWLock> on a free lock", "", [&] { std::shared_lock reader(raw); });
