@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <future>
+#include <initializer_list>
 #include <latch>
 #include <memory>
 #include <string>
@@ -174,6 +175,33 @@ TEST(Liveness, L3_RecursiveForkJoinDepth17OnOneAndTwoThreads) {
   }
 }
 
+// Task D of the two tests below waits at the test's gates. When the test ends before D does (a
+// wait() that throws, as the skeleton's, ends task A and then the test), D must not be left
+// waiting on gates that go out of scope: that is a use after free in the test, which
+// ThreadSanitizer reported in place of the not-implemented message. So on the way out every gate
+// opens and, if D started, the test waits for it to finish (watched: a pool that never lets it
+// finish is named, not hung).
+class LetTaskDFinish {
+ public:
+  LetTaskDFinish(std::future<int>& d, std::latch& d_started, std::initializer_list<Gate*> gates)
+      : d_(d), d_started_(d_started), gates_(gates) {}
+  LetTaskDFinish(const LetTaskDFinish&) = delete;
+  LetTaskDFinish& operator=(const LetTaskDFinish&) = delete;
+  ~LetTaskDFinish() {
+    for (Gate* gate : gates_) gate->open();
+    // wait(d) may have taken d's result already (d no longer valid): then D has finished.
+    if (d_started_.try_wait() && d_.valid()) {
+      harness::watched("task D finishing as the test ends", "its gates are open: D must return",
+                       [&] { d_.wait(); });
+    }
+  }
+
+ private:
+  std::future<int>& d_;
+  std::latch& d_started_;
+  std::vector<Gate*> gates_;
+};
+
 // Level 3: a pool thread asleep inside wait() (nothing queued, its task running elsewhere) must
 // wake when a task is queued, and run it.
 TEST(Liveness, L3_WaitingThreadRunsATaskQueuedLater) {
@@ -190,6 +218,7 @@ TEST(Liveness, L3_WaitingThreadRunsATaskQueuedLater) {
     e.get();
     return 1;
   });
+  LetTaskDFinish let_d_finish(d, d_started, {&release_d, &e_ran});
   harness::watched("task D starting", "a pool thread must run it", [&] { d_started.wait(); });
   auto a = pool.submit([&] {
     waiter = this_tid();
@@ -217,6 +246,7 @@ TEST(Liveness, L3_WaitWakesWhenItsTaskFinishesElsewhere) {
     release_d.wait("task D held at the test's gate", "the test opens it");
     return 3;
   });
+  LetTaskDFinish let_d_finish(d, d_started, {&release_d});
   harness::watched("task D starting", "a pool thread must run it", [&] { d_started.wait(); });
   auto a = pool.submit([&] {
     waiter = this_tid();

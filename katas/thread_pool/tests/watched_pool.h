@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <future>
+#include <mutex>
 #include <utility>
 
 #include "harness/level_rule.h"
@@ -76,12 +77,17 @@ T get_watched(std::future<T>& f, const char* what, const char* hint) {
 // A one-shot event a task or the test waits on (std::latch's count of one, watched).
 class Gate {
  public:
-  void open() { promise_.set_value(); }
+  // Opens it once; later calls do nothing (a test's clean-up opens every gate, whichever a task
+  // already opened).
+  void open() {
+    std::call_once(opened_, [this] { promise_.set_value(); });
+  }
   void wait(const char* what, const char* hint) {
     harness::watched(what, hint, [&] { future_.wait(); });
   }
 
  private:
+  std::once_flag opened_;
   std::promise<void> promise_;
   std::shared_future<void> future_{promise_.get_future().share()};
 };
