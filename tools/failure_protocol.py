@@ -51,6 +51,11 @@ SCHEDULE_VARIABLE = literal(SCHED_DIR / "listener.h", "kScheduleVariable")
 PREEMPTIONS_VARIABLE = literal(SCHED_DIR / "scheduler.h", "kPreemptionsVariable")
 TRACE_HEAD = literal(SCHED_DIR / "trace.h", "kTraceHead")
 TRACE_STEP = literal(SCHED_DIR / "trace.h", "kTraceStep")
+# How a verdict's lines above its trace start ("  thread 3 blocked in ..."), and the label after
+# the thread's number: blocked in a call, spinning, or running alone while the others wait.
+THREAD_LINE = literal(SCHED_DIR / "trace.h", "kThreadLine")
+THREAD_LABELS = [literal(SCHED_DIR / "trace.h", name)
+                 for name in ("kThreadBlocked", "kThreadSpinning", "kThreadAlone")]
 
 # What kata::NotImplemented says after the method's name.
 NOT_IMPLEMENTED = literal(NOT_IMPLEMENTED_HEADER, "kNotImplementedMarker")

@@ -18,7 +18,8 @@ _REPLAY = re.compile(r"replay(?::| with) (" + re.escape(protocol.SCHEDULE_VARIAB
 STEP = protocol.TRACE_STEP.strip()
 # A verdict names each thread's blocked call (or the spinning one, or the one running alone)
 # before its trace (harness/sched/scheduler.cc, verdict()).
-_THREAD_LINE = re.compile(r"^  thread \d+ (?:blocked in|spinning|running alone)")
+_THREAD_LINE = re.compile("^" + re.escape(protocol.THREAD_LINE) + r"\d+ (?:"
+                          + "|".join(map(re.escape, protocol.THREAD_LABELS)) + ")")
 
 
 class Schedule(NamedTuple):

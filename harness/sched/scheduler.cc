@@ -157,12 +157,12 @@ void (*g_verdict_handler)(const std::string&) = nullptr;
   std::size_t i = 0;
   for (Thread* t : g_threads) {
     if (t == spinner) {
-      text += "  thread " + std::to_string(t->id) + (alone ? " running alone" : " spinning") +
+      text += kThreadLine + std::to_string(t->id) + " " + (alone ? kThreadAlone : kThreadSpinning) +
               where[i++] + "\n";
       continue;
     }
     if (t->state != State::blocked) continue;
-    text += "  thread " + std::to_string(t->id) + " blocked in " + t->blocked_op;
+    text += kThreadLine + std::to_string(t->id) + " " + kThreadBlocked + " " + t->blocked_op;
     if (t->wait == Wait::join) {
       text += " (of thread " + std::to_string(static_cast<const Thread*>(t->blocked_on)->id) + ")";
     }
@@ -182,7 +182,10 @@ void (*g_verdict_handler)(const std::string&) = nullptr;
 
 // Lets the strategy pick who runs next, and parks the caller until it is picked again (unless it
 // finished). g_lock held.
-void reschedule(Thread* self, bool yielding) {
+// `after_write`: the point after the caller's write to `object` (after_write()); a switch there is
+// a step of the trace of its own, or the trace could not tell it from a switch before the write.
+void reschedule(Thread* self, bool yielding, bool after_write = false,
+                const void* object = nullptr) {
   std::vector<int> ids = runnable();
   if (ids.empty()) {
     if (!fire_timeout()) verdict();
@@ -192,7 +195,8 @@ void reschedule(Thread* self, bool yielding) {
     // (it may be what the spinner waits for).
     if (fire_timeout()) ids = runnable();
   }
-  int next = g_strategy->pick(ids, self->id, yielding);
+  int next = after_write ? g_strategy->pick_after_write(ids, self->id)
+                         : g_strategy->pick(ids, self->id, yielding);
   if (next != self->id && self->state == State::runnable && !yielding &&
       self->idle < kSpinBeforeFreeSwitch) {
     if (g_preemption_bound >= 0 && g_preemptions >= g_preemption_bound) {
@@ -200,6 +204,9 @@ void reschedule(Thread* self, bool yielding) {
     } else {
       ++g_preemptions;
     }
+  }
+  if (after_write && next != self->id) {
+    g_trace.note(self->id, "switch after the write", object, self->where);
   }
   hand_to(next);
   if (self->state != State::finished) wait_turn(self);
@@ -359,6 +366,16 @@ void point(Thread* self, const char* op, const void* object, bool yielding) {
       self->idle = 0;
     }
     reschedule(self, yielding);
+  }
+  unlock();
+}
+
+void after_write(Thread* self, const void* object) {
+  lock();
+  if (managed(self)) {
+    bool others = false;
+    for (const Thread* t : g_threads) others |= t != self && t->state == State::runnable;
+    if (others) reschedule(self, false, true, object);
   }
   unlock();
 }

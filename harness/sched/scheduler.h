@@ -47,6 +47,17 @@ inline constexpr long kAloneLimit = 20000;
 inline constexpr long kSpinShown = 3;
 void changed(Thread* self, bool wrote);
 
+// A scheduling point right after an atomic store to `object`, as a mutex unlock has one after it:
+// the code that follows a store is often plain (spsc_ring's consumer publishes its index, then
+// reads the slot), and with points only before atomics no other thread could ever run between the
+// two. A switch there is a step of the trace ("switch after the write", at the store's line);
+// staying on is not. Not after a read-modify-write: measured with one there too (and the random
+// walk's pause after it, strategy.h), lock_free_stack's aba_prone_pop_deletes_at_once fell from
+// 20/20 to 4/20 (a popper parked right after its winning compare-exchange frees its node late, and
+// the ABA needs that node's address back at once) and cas_expected_never_reloaded lost its
+// livelock verdict in 4 of 20 seeds to the watchdog (docs/schedules.md).
+void after_write(Thread* self, const void* object);
+
 // A bound on the session's preemptions: switches away from a thread that could go on, did not
 // yield and is not spinning (kSpinBeforeFreeSwitch points that changed nothing: only another
 // thread can end that). Once it is used up, the running thread goes on. Unbounded (-1) unless

@@ -31,6 +31,11 @@ class Strategy {
   // Picks one of `runnable` (ascending ids, never empty) to run next; `current` made the call,
   // `yielding` when it asked to let others run (yield, sleep).
   virtual int pick(const std::vector<int>& runnable, int current, bool yielding) = 0;
+  // The same, at the point right after `current`'s atomic store (scheduler.h, after_write()):
+  // there another thread may act on the store before the writer's next plain accesses.
+  virtual int pick_after_write(const std::vector<int>& runnable, int current) {
+    return pick(runnable, current, false);
+  }
   // Which of `n` waiters a notify_one wakes (the standard does not say which).
   virtual std::size_t pick_waiter(std::size_t n) = 0;
   virtual std::string describe() const = 0;

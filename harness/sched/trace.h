@@ -27,6 +27,14 @@ std::vector<std::string> describe_locations(const std::vector<Frames>& all);
 // lifts the trace out of a failure's output for the scorecard.
 inline constexpr char kTraceHead[] = "  the last ";
 inline constexpr char kTraceStep[] = "  #";
+// How a verdict names, above its trace, each thread it is about (scheduler.cc, verdict()):
+// "  thread 3 blocked in condition_variable::wait at ...", "  thread 1 spinning at ...",
+// "  thread 1 running alone at ...". tools/failure_protocol.py reads them too: the grader keeps
+// these lines with the trace.
+inline constexpr char kThreadLine[] = "  thread ";
+inline constexpr char kThreadBlocked[] = "blocked in";
+inline constexpr char kThreadSpinning[] = "spinning";
+inline constexpr char kThreadAlone[] = "running alone";
 
 class Trace {
  public:

@@ -2,6 +2,9 @@
 // ThreadSanitizer's runtime (the sched variant compiles with the flag but does not link libtsan).
 // Every atomic operation is a scheduling point, then done for real, sequentially consistent: the
 // scheduler explores interleavings, not weak-memory reorderings (the tsan variant covers those).
+// A store is followed by a second point: the plain code after it (a slot read after its index was
+// published) is otherwise never interleaved with the threads that act on that store. Not after a
+// read-modify-write: see after_write() in scheduler.h.
 // Plain loads and stores, function entry and exit are not scheduling points: they cost nothing.
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +23,13 @@ inline void at(const char* op, const volatile void* address) {
 // read-modify-write that left the value as it was (a test-and-set on a taken flag) continues it.
 inline void wrote(bool yes) {
   if (kata_sched::Thread* self = kata_sched::self()) kata_sched::changed(self, yes);
+}
+
+// After a store: a scheduling point (scheduler.h, after_write()).
+inline void stored(const volatile void* address) {
+  if (kata_sched::Thread* self = kata_sched::self()) {
+    kata_sched::after_write(self, const_cast<const void*>(address));
+  }
 }
 
 template <class T>
@@ -86,6 +96,7 @@ void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); 
     at("atomic store", a);                                                                         \
     __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                      \
     wrote(true);                                                                                   \
+    stored(a);                                                                                     \
   }                                                                                                \
   type __tsan_atomic##bits##_exchange(volatile type* a, type v, int) {                             \
     at("atomic exchange", a);                                                                      \
