@@ -45,6 +45,15 @@ def main() -> int:
         if not s["passed"] or s["correctness"] != s["correctness_max"]:
             problems.append(f"{kata['kata']}: the reference scored {s['correctness']}/"
                             f"{s['correctness_max']} correctness")
+        # Each failed test by name, as ctest would list it (this is where ./kata selftest runs
+        # the references' suites: docs/harness.md), with the first lines of its report.
+        for test in kata["tests"]:
+            if not test["passed"]:
+                failure = test.get("failure") or {}
+                detail = "\n    ".join(str(failure.get("detail", "")).splitlines()[:6])
+                replay = f"\n    replay: {failure['replay']}" if failure.get("replay") else ""
+                problems.append(f"{kata['kata']}/reference/{test['variant']}/{test['name']}: "
+                                f"{failure.get('kind', '?')}: {detail}{replay}")
     wanted = None if args.ratio_katas == "all" else set(args.ratio_katas.split(","))
     for kata in katas:
         name = kata["kata"]
