@@ -39,9 +39,10 @@ set(KATA_SCHED_KATAS bounded_queue lock_free_stack rate_limiter striped_hash_map
 # time, and some are long walks of single calls (rate_limiter's drift test: 10^6 refills, past the
 # 60 s limit with every atomic a scheduling point).
 set(KATA_SCHED_TESTS "*Concurrency.*:*Liveness.*:*Linearizability.*:*Interleaving.*")
-# The tests the selftest runs of a kata under the scheduler, where the default (its Concurrency,
-# Liveness and Linearizability tests) costs too much: rate_limiter's Concurrency shapes of 3 to 8
-# threads repeat hundreds of rounds of the same race, 103 s of ctest's test time (sec*proc) in all;
+# The tests the selftest runs of a kata under the scheduler, where the default (KATA_SCHED_TESTS:
+# its Concurrency, Liveness, Linearizability and Interleaving tests) costs too much: rate_limiter's
+# Concurrency shapes of 3 to 8 threads repeat hundreds of rounds of the same race, 103 s of ctest's
+# test time (sec*proc) in all;
 # a schedule, not the thread count, makes the race, and with the two-thread shapes only the kata
 # costs 19 s of it, 9.6 s of wall time at -j2 (docs/schedules.md).
 set(KATA_SCHED_SELFTEST_FILTER_rate_limiter "*Concurrency.*/t2_*:Liveness.*:*Linearizability.*")
