@@ -46,7 +46,8 @@ def main() -> int:
             problems.append(f"{kata['kata']}: the reference scored {s['correctness']}/"
                             f"{s['correctness_max']} correctness")
         # Each failed test by name, as ctest would list it (this is where ./kata selftest runs
-        # the references' suites: docs/harness.md), with the first lines of its report.
+        # the references' sanitizer suites: README.md, "The project's own tests"), with the
+        # first lines of its report.
         for test in kata["tests"]:
             if not test["passed"]:
                 failure = test.get("failure") or {}
