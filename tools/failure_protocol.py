@@ -49,6 +49,11 @@ SEED_VARIABLE = literal(CONFIG_HEADER, "kSeedVariable")
 # on every failure, verdict or crash), and how the lines of the schedule's trace start.
 SCHEDULE_VARIABLE = literal(SCHED_DIR / "listener.h", "kScheduleVariable")
 PREEMPTIONS_VARIABLE = literal(SCHED_DIR / "scheduler.h", "kPreemptionsVariable")
+SKIPPED_VARIABLE = literal(SCHED_DIR / "scheduler.h", "kSkippedVariable")
+# Shrinking a failure's schedule: the variable that asks for it, and the head of the line that gives
+# the smaller schedule's replay, before that schedule's trace.
+SHRINK_VARIABLE = literal(SCHED_DIR / "listener.h", "kShrinkVariable")
+SHRUNK_MARKER = literal(SCHED_DIR / "listener.h", "kShrunkMarker")
 TRACE_HEAD = literal(SCHED_DIR / "trace.h", "kTraceHead")
 TRACE_STEP = literal(SCHED_DIR / "trace.h", "kTraceStep")
 # How a verdict's lines above its trace start ("  thread 3 blocked in ..."), and the label after

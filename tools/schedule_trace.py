@@ -2,9 +2,10 @@
 test's output: the variables that replay exactly that interleaving, and the trace of its steps.
 
 The runtime prints both with every failure it sees (a failed assertion, a deadlock or livelock
-verdict, a crash): "replay: KATA_SCHEDULE=<n> KATA_SEED=<m>" (and the preemption bound when one was
-set), and a trace, a head line then one line per step. Their spellings are declared in the
-runtime's headers and read through failure_protocol, never copied here."""
+verdict, a crash): "replay: KATA_SCHEDULE=<n> KATA_SEED=<m>" (and the preemption bound and the
+refused preemptions when they were set), and a trace, a head line then one line per step. Their
+spellings are declared in the runtime's headers and read through failure_protocol, never copied
+here."""
 import re
 from typing import NamedTuple
 
@@ -13,7 +14,8 @@ import failure_protocol as protocol
 # "replay: KATA_SCHEDULE=3 KATA_SEED=3", or "replay with KATA_SCHEDULE=..." at a test's end.
 _REPLAY = re.compile(r"replay(?::| with) (" + re.escape(protocol.SCHEDULE_VARIABLE) + r"=\d+ "
                      + re.escape(protocol.SEED_VARIABLE) + r"=\d+(?: "
-                     + re.escape(protocol.PREEMPTIONS_VARIABLE) + r"=\d+)?)")
+                     + re.escape(protocol.PREEMPTIONS_VARIABLE) + r"=\d+)?(?: "
+                     + re.escape(protocol.SKIPPED_VARIABLE) + r"=[\d,-]+)?)")
 # How a step's line starts in Schedule.trace (its lines are stripped).
 STEP = protocol.TRACE_STEP.strip()
 # A verdict names each thread's blocked call (or the spinning one, or the one running alone)

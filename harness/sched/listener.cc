@@ -49,6 +49,19 @@ std::uint64_t schedule_seed() {
   return derive(value, g_iteration);
 }
 
+// Ascending values as KATA_SCHED_SKIP reads them, runs as ranges: "3,8-15,40".
+std::string joined(const std::vector<long>& values) {
+  std::string text;
+  for (std::size_t i = 0; i < values.size();) {
+    std::size_t j = i;
+    while (j + 1 < values.size() && values[j + 1] == values[j] + 1) ++j;
+    text += (text.empty() ? "" : ",") + std::to_string(values[i]);
+    if (j > i) text += "-" + std::to_string(values[j]);
+    i = j + 1;
+  }
+  return text;
+}
+
 // "KATA_SCHEDULE=<n> KATA_SEED=<m>", and the preemption bound when there is one: what replays
 // this session's schedule.
 std::string replay_variables() {
@@ -57,18 +70,28 @@ std::string replay_variables() {
   if (preemption_bound() >= 0) {
     text += std::string(" ") + kPreemptionsVariable + "=" + std::to_string(preemption_bound());
   }
+  if (!skipped_preemptions().empty()) {
+    text += std::string(" ") + kSkippedVariable + "=" + joined(skipped_preemptions());
+  }
   return text;
 }
 
 // Shrinking (KATA_SCHED_SHRINK=1; off by default, it reruns the test): after a test's first
-// failure, its schedule runs again in child processes of this binary, that test alone, under
-// bounds on preemptions (scheduler.h) bisected between 0 and the number the failing run made. The
-// smallest bound under which a child fails the same way (the same exit code, and `signature` in
-// its output: the failed assertion's file:line, or the verdict's kind) is printed with its replay
-// line. A bound keeps the strategy's choices and refuses only the switches past it, so that
-// schedule is the failing one with its later preemptions taken out: what the failure needed.
-constexpr char kShrinkVariable[] = "KATA_SCHED_SHRINK";
-constexpr int kShrinkTries = 14;  // bisecting up to 16383 preemptions
+// failure, its schedule runs again in child processes of this binary, that test alone, with fewer
+// preemptions (scheduler.h), and the smallest set under which a child fails the same way (the same
+// exit code, and `signature` in its output: the failed assertion's file:line, or the verdict's
+// kind) is printed with its replay line and its trace. Two passes:
+// - a bound, bisected between 0 and the number the failing run made. It keeps the strategy's
+//   choices and refuses only the switches past it: the failing run with its later preemptions
+//   taken out. Under bound B the run is the failing one up to its B-th preemption, so the
+//   preemptions it makes are attempts 0 to B-1;
+// - then those preemptions refused one group at a time (halves, quarters, ... single ones, as
+//   delta debugging does), keeping each refusal under which the child still fails alike: the
+//   preemptions in the middle that the failure did not need (the threads' start, a lookup that
+//   did not race). The bound falls by one for each, so the run makes exactly the attempts left.
+// The result is small (no kept preemption can be refused alone), not the smallest there is.
+constexpr int kShrinkTries = 14;    // bisecting up to 16383 preemptions
+constexpr int kRefusalTries = 100;  // children of the second pass
 // A child's limits: its watchdog's, and timeout(1)'s SIGKILL for a watchdog that cannot report
 // (blocked on gtest's mutex, held by a parked thread: docs/schedules.md).
 constexpr char kShrinkTestLimitMs[] = "8000";
@@ -133,20 +156,33 @@ int run_child(const std::string& test, const std::vector<std::string>& environme
   return code;
 }
 
+// The failure's report in a child's output: the verdict or the assertion's schedule, up to its
+// replay line (the child's own, for the schedule it ran).
+std::string failure_section(const std::string& output) {
+  std::size_t from = output.find("  the schedule up to this failure");
+  if (from == std::string::npos) from = output.find(std::string(harness::protocol::kSched) + ": ");
+  if (from == std::string::npos) return "";
+  std::size_t to = output.find("  replay: ", from);
+  return output.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
 std::string shrink(const std::string& test, int exit_code, const std::string& signature) {
   const long made = preemptions();
   const std::string schedule = std::to_string(session_seed());
   const std::string seed = std::to_string(harness::seed());
-  std::string output;
-  auto fails_alike = [&](long bound) {
+  std::string output, shrunk_output;
+  auto fails_alike = [&](long bound, const std::vector<long>& skipped) {
     std::vector<std::string> environment = {
         std::string(kScheduleVariable) + "=" + schedule,
         std::string(harness::kSeedVariable) + "=" + seed,
         std::string(kPreemptionsVariable) + "=" + std::to_string(bound),
+        std::string(kSkippedVariable) + "=" + joined(skipped),
         std::string(kShrinkVariable) + "=0",
         std::string("KATA_TEST_LIMIT_MS=") + kShrinkTestLimitMs};
-    return run_child(test, environment, &output) == exit_code &&
-           output.find(signature) != std::string::npos;
+    const bool alike = run_child(test, environment, &output) == exit_code &&
+                       output.find(signature) != std::string::npos;
+    if (alike) shrunk_output = output;
+    return alike;
   };
   // Under the bound `made` the schedule is the failing one. Bisect for the smallest bound that
   // still fails alike (failing need not be monotonic in the bound: this finds one such bound, not
@@ -154,20 +190,43 @@ std::string shrink(const std::string& test, int exit_code, const std::string& si
   long low = 0, high = made;
   for (int tries = 0; tries < kShrinkTries && low < high; ++tries) {
     const long middle = low + (high - low) / 2;
-    if (fails_alike(middle)) {
+    if (fails_alike(middle, {})) {
       high = middle;
     } else {
       low = middle + 1;
     }
   }
+  std::vector<long> kept, skipped;
+  for (long attempt = 0; attempt < high; ++attempt) kept.push_back(attempt);
+  int tries = 0;
+  for (std::size_t group = std::max<std::size_t>(1, kept.size() / 2);
+       !kept.empty() && tries < kRefusalTries; group = std::max<std::size_t>(1, group / 2)) {
+    for (std::size_t first = 0; first < kept.size() && tries < kRefusalTries; ++tries) {
+      const std::size_t last = std::min(kept.size(), first + group);
+      std::vector<long> more = skipped;
+      more.insert(more.end(), kept.begin() + first, kept.begin() + last);
+      std::sort(more.begin(), more.end());
+      if (fails_alike(high - static_cast<long>(last - first), more)) {
+        high -= static_cast<long>(last - first);
+        skipped = more;
+        kept.erase(kept.begin() + first, kept.begin() + last);
+      } else {
+        first = last;
+      }
+    }
+    if (group == 1) break;
+  }
   if (high >= made) {
-    return "  shrunk: no bound below its " + std::to_string(made) +
+    return kShrunkMarker + std::string("no schedule with fewer than its ") + std::to_string(made) +
            " preemptions fails the same way\n";
   }
-  return "  shrunk: the same failure with " + std::to_string(high) + " preemptions (of " +
-         std::to_string(made) + "): replay: " + kScheduleVariable + "=" + schedule + " " +
-         harness::kSeedVariable + "=" + seed + " " + kPreemptionsVariable + "=" +
-         std::to_string(high) + "\n";
+  std::string replay = std::string(kScheduleVariable) + "=" + schedule + " " +
+                       harness::kSeedVariable + "=" + seed + " " + kPreemptionsVariable + "=" +
+                       std::to_string(high);
+  if (!skipped.empty()) replay += std::string(" ") + kSkippedVariable + "=" + joined(skipped);
+  return kShrunkMarker + std::string("the same failure with ") + std::to_string(high) +
+         " preemptions (of " + std::to_string(made) + "): replay: " + replay + "\n" +
+         failure_section(shrunk_output);
 }
 
 // The verdict ends the test the way the watchdog does, naming it, with its own marker.
@@ -194,9 +253,22 @@ void on_crash(int signal) {
   std::signal(signal, SIG_DFL);
   const long step = stop_for_crash();
   const auto schedule = static_cast<unsigned long long>(session_seed());
-  char bound[64] = "";
+  char bound[512] = "";
+  int used = 0;
   if (preemption_bound() >= 0) {
-    std::snprintf(bound, sizeof bound, " %s=%ld", kPreemptionsVariable, preemption_bound());
+    used = std::snprintf(bound, sizeof bound, " %s=%ld", kPreemptionsVariable, preemption_bound());
+  }
+  // The refused attempts as joined() writes them, without allocating.
+  const std::vector<long>& skipped = skipped_preemptions();
+  for (std::size_t i = 0, j = 0; i < skipped.size(); i = j + 1) {
+    for (j = i; j + 1 < skipped.size() && skipped[j + 1] == skipped[j] + 1;) ++j;
+    if (used < 0 || used >= int{sizeof bound}) break;
+    used += i == 0 ? std::snprintf(bound + used, sizeof bound - used, " %s=%ld", kSkippedVariable,
+                                   skipped[i])
+                   : std::snprintf(bound + used, sizeof bound - used, ",%ld", skipped[i]);
+    if (j > i && used >= 0 && used < int{sizeof bound}) {
+      used += std::snprintf(bound + used, sizeof bound - used, "-%ld", skipped[j]);
+    }
   }
   // No step when the fault is inside the scheduler's own bookkeeping (a heap the test corrupted
   // broke its maps: aba_prone_pop_deletes_at_once's did in 1 of 7 runs) or in a thread it does not

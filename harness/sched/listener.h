@@ -18,6 +18,11 @@ inline constexpr char kScheduleMarker[] = "SCHEDULE: ";
 inline constexpr char kBudgetVariable[] = "KATA_SCHED_BUDGET";
 inline constexpr int kDefaultBudget = 10;
 
+// The environment variable that asks for a failure's schedule to be shrunk (listener.cc), and the
+// head of the line that then gives the smaller schedule's replay, before its trace.
+inline constexpr char kShrinkVariable[] = "KATA_SCHED_SHRINK";
+inline constexpr char kShrunkMarker[] = "  shrunk: ";
+
 ::testing::TestEventListener* make_listener();
 
 // Call after InitGoogleTest: makes gtest repeat the tests `budget` times (repetition i > 0 runs

@@ -62,6 +62,8 @@ std::atomic<std::int64_t> g_offset_ns{0};
 Trace g_trace;
 long g_preemption_bound = -1;  // -1: none
 long g_preemptions = 0;
+std::vector<long> g_skipped;  // ordinals of attempted preemptions refused (ascending)
+long g_attempts = 0;          // preemptions the strategy asked for, granted or not
 
 thread_local Thread* t_self = nullptr;
 
@@ -199,8 +201,10 @@ void reschedule(Thread* self, bool yielding, bool after_write = false,
                          : g_strategy->pick(ids, self->id, yielding);
   if (next != self->id && self->state == State::runnable && !yielding &&
       self->idle < kSpinBeforeFreeSwitch) {
-    if (g_preemption_bound >= 0 && g_preemptions >= g_preemption_bound) {
-      next = self->id;  // the bound is used up: it goes on
+    const long attempt = g_attempts++;
+    if ((g_preemption_bound >= 0 && g_preemptions >= g_preemption_bound) ||
+        std::binary_search(g_skipped.begin(), g_skipped.end(), attempt)) {
+      next = self->id;  // the bound is used up, or this one is refused: it goes on
     } else {
       ++g_preemptions;
     }
@@ -302,18 +306,48 @@ long bound_from_environment() {
   return value;
 }
 
+// KATA_SCHED_SKIP: ascending attempt ordinals and ranges, "3,8-15,40"; empty or unset: none.
+std::vector<long> skipped_from_environment() {
+  std::vector<long> skipped;
+  const char* text = std::getenv(kSkippedVariable);
+  if (text == nullptr) return skipped;
+  for (const char* at = text; *at != '\0';) {
+    char* end = nullptr;
+    const long first = std::strtol(at, &end, 10);
+    long last = first;
+    if (end != at && *end == '-') {
+      at = end + 1;
+      last = std::strtol(at, &end, 10);
+    }
+    if (end == at || first < 0 || last < first || (!skipped.empty() && first <= skipped.back()) ||
+        (*end != ',' && *end != '\0')) {
+      std::fprintf(stderr, "%s: %s=%s: want ascending preemption attempts, like 3,8-15,40\n",
+                   harness::protocol::kSched, kSkippedVariable, text);
+      std::exit(2);
+    }
+    for (long attempt = first; attempt <= last; ++attempt) skipped.push_back(attempt);
+    at = *end == ',' ? end + 1 : end;
+  }
+  return skipped;
+}
+
 }  // namespace
 
 long preemption_bound() { return g_preemption_bound; }
 long preemptions() { return g_preemptions; }
+long preemption_attempts() { return g_attempts; }
+const std::vector<long>& skipped_preemptions() { return g_skipped; }
 
 void begin_session(std::uint64_t seed) {
   prepare_capture();
   const long bound = bound_from_environment();
+  std::vector<long> skipped = skipped_from_environment();
   lock();
   g_seed = seed;
   g_preemption_bound = bound;
   g_preemptions = 0;
+  g_skipped = std::move(skipped);
+  g_attempts = 0;
   g_strategy = strategy_from_environment(seed);
   g_threads
       .clear();  // the previous session's records stay allocated: a late thread may read its own

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kata_sched {
 
@@ -68,6 +69,13 @@ inline constexpr long kSpinBeforeFreeSwitch = 64;
 long preemption_bound();
 // The preemptions the session has made so far.
 long preemptions();
+// Preemptions refused one by one: KATA_SCHED_SKIP lists attempts (0 is the first switch the
+// strategy asked for that would be a preemption, granted or not) at which the running thread goes
+// on. Refusing one changes what follows, so an ordinal names an attempt of that run only; shrinking
+// (listener.cc) searches for a set that keeps the failure with fewer preemptions.
+inline constexpr char kSkippedVariable[] = "KATA_SCHED_SKIP";
+long preemption_attempts();
+const std::vector<long>& skipped_preemptions();
 
 // The scheduler's versions of the blocking calls, for a managed thread.
 int mutex_lock(Thread* self, pthread_mutex_t* mutex);

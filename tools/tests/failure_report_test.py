@@ -11,7 +11,8 @@
   4. A sched-variant failure (--sched-binary: a mutant only controlled schedules catch) gives the
      grader its schedule: the variables that replay it and its trace, which names the header's
      lines; the grader's replay command, run twice, fails with that very trace both times; the
-     scorecard shows the trace within its line budget.
+     scorecard shows the trace within its line budget. Shrunk (KATA_SCHED_SHRINK=1), the same
+     failure comes with fewer preemptions, and its replay line gives its trace again.
   5. Every failure of the grader's fixture report (--report, written by grader/bad_submissions:
      deadlocks, crashes, runaway allocation, exit(0) ...) carries a seed and a replay command, and
      that command, run from the repository's root, fails again with the same seed and the same
@@ -27,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import failure_kinds  # noqa: E402
+import failure_protocol as protocol  # noqa: E402
 import grade  # noqa: E402
 import schedule_trace  # noqa: E402
 import scorecard  # noqa: E402
@@ -156,6 +158,17 @@ def check_harness_binary(binary: str) -> list[str]:
     return problems
 
 
+def replay_problems(what: str, command: str, want: schedule_trace.Schedule) -> list[str]:
+    """`command`, run as the grader runs a replay, must fail with `want`'s very trace."""
+    proc = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    again = schedule_trace.schedule_of(proc.stdout + proc.stderr)
+    if proc.returncode == 0 or again is None or again.trace != want.trace:
+        return [f"{what}, `{command}`: exit {proc.returncode}, another schedule:\n{again}\n"
+                f"want:\n{want}"]
+    return []
+
+
 def check_sched_failure(binary: str) -> list[str]:
     """A real controlled-schedule failure, read, replayed and shown the way the grader does."""
     run = subprocess.run([binary, "--gtest_fail_fast"], capture_output=True, text=True, timeout=120,
@@ -173,12 +186,7 @@ def check_sched_failure(binary: str) -> list[str]:
     if not all(variable in command.split() for variable in schedule.replay):
         problems.append(f"`{command}` does not set {schedule.replay}")
     for attempt in (1, 2):
-        proc = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True,
-                              timeout=120)
-        again = schedule_trace.schedule_of(proc.stdout + proc.stderr)
-        if proc.returncode == 0 or again is None or again.trace != schedule.trace:
-            problems.append(f"replay {attempt}, `{command}`: exit {proc.returncode}, another "
-                            f"schedule:\n{again}\nwant:\n{schedule}")
+        problems += replay_problems(f"replay {attempt}", command, schedule)
     test: TestResult = {"name": failed[1], "variant": "sched", "category": "Linearizability",
                         "level": 3, "passed": False,
                         "failure": {"kind": "assertion", "detail": "not linearizable",
@@ -191,6 +199,38 @@ def check_sched_failure(binary: str) -> list[str]:
     if not any(schedule.trace[-1][:60] in line for line in shown):
         problems.append("scorecard: the schedule's last step is not shown:\n" + "\n".join(lines))
     return problems
+
+
+def check_shrink(binary: str) -> list[str]:
+    """Shrinking a controlled-schedule failure (KATA_SCHED_SHRINK=1) gives the same failure under
+    fewer preemptions, with its replay line and its trace; that replay, run as the grader runs a
+    replay, fails with that very trace."""
+    run = subprocess.run([binary, "--gtest_fail_fast"], capture_output=True, text=True, timeout=600,
+                         env={"PATH": "/usr/bin:/bin", "KATA_SEED": "3",
+                              protocol.SHRINK_VARIABLE: "1"}, cwd=ROOT)
+    output = run.stdout + run.stderr
+    failed = re.search(r"^\[  FAILED  \] (\S+)", run.stdout, re.M)
+    at = output.find(protocol.SHRUNK_MARKER)
+    counts = re.match(r"the same failure with (\d+) preemptions \(of (\d+)\)",
+                      output[at + len(protocol.SHRUNK_MARKER):])
+    if run.returncode == 0 or not failed or at < 0 or not counts:
+        return [f"{binary} (KATA_SEED=3, {protocol.SHRINK_VARIABLE}=1): exit {run.returncode}, no "
+                f"shrunk failure:\n{output[-3000:]}"]
+    problems = []
+    kept, made = int(counts[1]), int(counts[2])
+    print(f"shrunk: {kept} preemptions of {made}")
+    if kept >= made:
+        problems.append(f"shrinking kept {kept} preemptions of {made}")
+    shrunk = schedule_trace.schedule_of(output[at:])
+    if shrunk is None or not shrunk.trace:
+        return problems + [f"no replay line or trace after the shrunk line:\n{output[at:]}"]
+    if not any(v.startswith(protocol.PREEMPTIONS_VARIABLE + "=") for v in shrunk.replay):
+        problems.append(f"the shrunk replay {shrunk.replay} sets no preemption bound")
+    steps = [line for line in shrunk.trace if line.startswith(schedule_trace.STEP)]
+    if len(steps) > 40:
+        problems.append(f"the shrunk trace has {len(steps)} steps, more than 40")
+    command = grade.replay_command(binary, failed[1], 3, variables=shrunk.replay)
+    return problems + replay_problems("the shrunk replay", command, shrunk)
 
 
 def check_fixture_report(report_path: str) -> list[str]:
@@ -250,7 +290,7 @@ def main() -> int:
     args = parser.parse_args()
     problems = check_failure_text() + check_scorecard() + check_harness_binary(args.harness_test)
     if args.sched_binary:
-        problems += check_sched_failure(args.sched_binary)
+        problems += check_sched_failure(args.sched_binary) + check_shrink(args.sched_binary)
     if not Path(args.report).exists():
         problems.append(f"{args.report} does not exist: grader/bad_submissions writes it")
     else:
