@@ -374,6 +374,18 @@ void end_session() {
 
 std::uint64_t session_seed() { return g_seed; }
 
+void prefer_strategy(const char* name, int depth) {
+  const char* chosen = std::getenv(kStrategyVariable);
+  if (chosen != nullptr && *chosen != '\0') return;  // the environment's choice wins
+  std::unique_ptr<Strategy> strategy = strategy_named(name, g_seed, depth);
+  lock();
+  if (g_active.load(std::memory_order_relaxed)) {
+    g_strategy = std::move(strategy);
+    for (Thread* t : g_threads) g_strategy->on_thread(t->id);
+  }
+  unlock();
+}
+
 void point(Thread* self, const char* op, const void* object, bool yielding) {
   Frames where = capture();
   lock();

@@ -30,6 +30,10 @@ void begin_session(std::uint64_t seed);
 // Stops managing; threads still parked are let go with their calls passed through to libc.
 void end_session();
 std::uint64_t session_seed();
+// The test's own choice of strategy (harness::prefer_schedules()), made before it starts a thread:
+// the session's strategy becomes `name` (strategy.h, strategy_named()), drawn from the session's
+// seed, unless KATA_SCHED_STRATEGY names one.
+void prefer_strategy(const char* name, int depth);
 
 // A scheduling point: records `op` on `object` as a step and lets the strategy pick who runs next.
 void point(Thread* self, const char* op, const void* object, bool yielding = false);

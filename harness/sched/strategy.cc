@@ -213,18 +213,22 @@ std::unique_ptr<Strategy> pausing_walk(std::uint64_t seed, int every, int steps)
 }
 
 std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed) {
-  const char* name = std::getenv("KATA_SCHED_STRATEGY");
-  if (name == nullptr || *name == '\0' || std::strcmp(name, "random") == 0)
-    return random_walk(seed);
+  const char* name = std::getenv(kStrategyVariable);
+  return strategy_named(name == nullptr || *name == '\0' ? "random" : name, seed, 0);
+}
+
+std::unique_ptr<Strategy> strategy_named(const char* name, std::uint64_t seed, int depth) {
+  if (std::strcmp(name, "random") == 0) return random_walk(seed);
   if (std::strcmp(name, "pct") == 0) {
-    return pct(seed, env_int("KATA_SCHED_DEPTH", 3, 1), env_int("KATA_SCHED_STEPS", 2000, 1));
+    return pct(seed, depth > 0 ? depth : env_int("KATA_SCHED_DEPTH", 3, 1),
+               env_int("KATA_SCHED_STEPS", 2000, 1));
   }
   if (std::strcmp(name, "pause") == 0) {
     return pausing_walk(seed, env_int("KATA_SCHED_PAUSE_EVERY", kPauseEvery, 1),
                         env_int("KATA_SCHED_PAUSE_STEPS", kPauseSteps, 1));
   }
-  std::fprintf(stderr, "%s: KATA_SCHED_STRATEGY=%s: want random, pct or pause\n",
-               harness::protocol::kSched, name);
+  std::fprintf(stderr, "%s: %s=%s: want random, pct or pause\n", harness::protocol::kSched,
+               kStrategyVariable, name);
   std::exit(2);
 }
 

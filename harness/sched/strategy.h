@@ -61,8 +61,12 @@ std::unique_ptr<Strategy> pausing_walk(std::uint64_t seed, int every, int steps)
 // and KATA_SCHED_STEPS (PCT's step horizon, default 2000), KATA_SCHED_PAUSE_EVERY (default
 // kPauseEvery) and KATA_SCHED_PAUSE_STEPS (default kPauseSteps). Exits with a message on a bad
 // value.
+inline constexpr char kStrategyVariable[] = "KATA_SCHED_STRATEGY";
 inline constexpr int kPauseEvery = 16;
 inline constexpr int kPauseSteps = 100;
 std::unique_ptr<Strategy> strategy_from_environment(std::uint64_t seed);
+// The strategy `name` (random, pct or pause) with its parameters from the environment as above,
+// but PCT's depth `depth` when it is above 0. Exits with a message on an unknown name.
+std::unique_ptr<Strategy> strategy_named(const char* name, std::uint64_t seed, int depth);
 
 }  // namespace kata_sched

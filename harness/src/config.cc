@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(KATA_SCHED)
+#include "scheduler.h"  // harness/sched: this library's private include in the sched variant
+#endif
+
 namespace harness {
 namespace {
 
@@ -61,8 +65,8 @@ std::chrono::milliseconds op_limit() {
 
 std::chrono::milliseconds test_limit() {
   double stress = std::max(1.0, env_double("KATA_STRESS", 1.0));
-  return std::chrono::milliseconds(static_cast<long>(
-      env_double("KATA_TEST_LIMIT_MS", (kSanitized ? 60000 : 30000) * stress)));
+  return std::chrono::milliseconds(
+      static_cast<long>(env_double("KATA_TEST_LIMIT_MS", (kSanitized ? 60000 : 30000) * stress)));
 }
 
 long memory_limit_mib() {
@@ -86,5 +90,14 @@ void start_test() {
   g_seed.store(value, std::memory_order_relaxed);
 }
 }  // namespace detail
+
+void prefer_schedules(const char* strategy, int depth) {
+#if defined(KATA_SCHED)
+  kata_sched::prefer_strategy(strategy, depth);
+#else
+  (void)strategy;
+  (void)depth;
+#endif
+}
 
 }  // namespace harness

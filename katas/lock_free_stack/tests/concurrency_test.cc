@@ -178,6 +178,10 @@ TEST_P(Concurrency, L1_PopsRaceOnANearlyEmptyStack) {
 // (glibc's per-thread cache returns it at once; ASan keeps it poisoned): a node freed while another
 // popper may still read its next is a heap-use-after-free under ASan, a data race under TSan.
 TEST_P(Concurrency, L2_ConcurrentPopsNeverReadAFreedNode) {
+  // Under the sched variant: a popper must stay stopped between reading the head and announcing
+  // it while the others pop on through a reclaim, which PCT's lowered priorities make and a random
+  // walk does not (hazard_not_validated: 0 of 3 schedules by the walk).
+  harness::prefer_schedules("pct", 10);
   Ledger ledger;
   WatchedStack<std::int64_t, CountingAllocator<std::int64_t>> stack{
       CountingAllocator<std::int64_t>(ledger)};
@@ -208,6 +212,9 @@ TEST_P(Concurrency, L2_MemoryIsReturnedWithinTheBound) {
 // then CASes head from A to B: it makes a freed node the head, and items are lost, invented (the
 // poison) or popped twice. The stack must tell the new node at A from the old.
 TEST_P(Concurrency, L3_RecyclingAllocatorLosesNothing) {
+  // Under the sched variant: the ABA problem needs one popper stopped at its CAS while the others
+  // complete whole pops and pushes, the pausing walk's shape (hazard_cleared_before_cas).
+  harness::prefer_schedules("pause");
   RecyclingPool pool;
   {
     WatchedStack<std::int64_t, RecyclingAllocator<std::int64_t>> stack{
