@@ -48,9 +48,9 @@ bool perturbation_enabled();
 // or "pct" (`depth`: PCT's bug depth, 0 for the default), unless KATA_SCHED_STRATEGY names one: for
 // a test whose bug needs a shape of schedule the random walk rarely makes (one thread stopped at
 // one point while the others complete whole calls: the ABA problem). A learner's answer graded in
-// the sched variant then meets the test as the selftest's mutants do. Call it first in the test body, before any thread
-// starts; a replay needs nothing more (the test makes the same choice again). No effect in other
-// variants.
+// the sched variant then meets the test as the selftest's mutants do. Call it first in the test
+// body, before any thread starts; a replay needs nothing more (the test makes the same choice
+// again). No effect in other variants.
 void prefer_schedules(const char* strategy, int depth = 0);
 
 namespace detail {
