@@ -431,6 +431,19 @@ void changed(Thread* self, bool wrote) {
   self->idle = wrote ? 0 : self->idle + 1;
 }
 
+// Whether a managed thread of this session holds `mutex`, by the owner glibc records in it. The
+// bookkeeping (g_held) says so too, but it lives on the heap, which a test's use after free can
+// overwrite (aba_prone_pop_deletes_at_once); a real, blocking lock of a mutex a parked thread holds
+// would stop every thread at once, the watchdog's report too (it waited for gtest's mutex: seed
+// 207056137606, schedule 113723723725). g_lock held.
+static bool held_by_managed(const pthread_mutex_t* mutex) {
+  const int owner = mutex->__data.__owner;
+  for (const Thread* t : g_threads) {
+    if (owner != 0 && t->tid == owner && t->state != State::finished) return true;
+  }
+  return false;
+}
+
 int mutex_lock(Thread* self, pthread_mutex_t* mutex) {
   for (;;) {
     point(self, "mutex lock", mutex);
@@ -449,7 +462,7 @@ int mutex_lock(Thread* self, pthread_mutex_t* mutex) {
       unlock();
       return rc;
     }
-    if (g_held.count(mutex) == 0) {
+    if (g_held.count(mutex) == 0 && !held_by_managed(mutex)) {
       // Held by a thread outside the scheduler (the watchdog): it will let go without us.
       unlock();
       rc = real::fn().mutex_lock(mutex);
