@@ -156,10 +156,13 @@ int run_child(const std::string& test, const std::vector<std::string>& environme
   return code;
 }
 
+// Heads the schedule printed under a failed assertion; shrinking finds it in a child's output.
+constexpr char kAssertionScheduleHead[] = "  the schedule up to this failure";
+
 // The failure's report in a child's output: the verdict or the assertion's schedule, up to its
 // replay line (the child's own, for the schedule it ran).
 std::string failure_section(const std::string& output) {
-  std::size_t from = output.find("  the schedule up to this failure");
+  std::size_t from = output.find(kAssertionScheduleHead);
   if (from == std::string::npos) from = output.find(std::string(harness::protocol::kSched) + ": ");
   if (from == std::string::npos) return "";
   std::size_t to = output.find("  replay: ", from);
@@ -322,7 +325,7 @@ class Listener : public ::testing::EmptyTestEventListener {
     traced_ = true;
     std::string trace = trace_so_far();
     if (trace.empty()) return;
-    std::printf("  the schedule up to this failure (schedule %llu):\n%s",
+    std::printf("%s (schedule %llu):\n%s", kAssertionScheduleHead,
                 static_cast<unsigned long long>(session_seed()), trace.c_str());
     std::fflush(stdout);
     if (shrinking_wanted() && !shrunk_) {

@@ -335,7 +335,6 @@ std::vector<long> skipped_from_environment() {
 
 long preemption_bound() { return g_preemption_bound; }
 long preemptions() { return g_preemptions; }
-long preemption_attempts() { return g_attempts; }
 const std::vector<long>& skipped_preemptions() { return g_skipped; }
 
 void begin_session(std::uint64_t seed) {
@@ -438,8 +437,9 @@ void changed(Thread* self, bool wrote) {
 // 207056137606, schedule 113723723725). g_lock held.
 static bool held_by_managed(const pthread_mutex_t* mutex) {
   const int owner = mutex->__data.__owner;
+  if (owner == 0) return false;  // not held, or held without glibc recording its owner
   for (const Thread* t : g_threads) {
-    if (owner != 0 && t->tid == owner && t->state != State::finished) return true;
+    if (t->tid == owner && t->state != State::finished) return true;
   }
   return false;
 }

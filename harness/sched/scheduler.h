@@ -78,7 +78,6 @@ long preemptions();
 // on. Refusing one changes what follows, so an ordinal names an attempt of that run only; shrinking
 // (listener.cc) searches for a set that keeps the failure with fewer preemptions.
 inline constexpr char kSkippedVariable[] = "KATA_SCHED_SKIP";
-long preemption_attempts();
 const std::vector<long>& skipped_preemptions();
 
 // The scheduler's versions of the blocking calls, for a managed thread.
